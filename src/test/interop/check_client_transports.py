@@ -11,7 +11,9 @@ the client script against it and
   2. closes every connection and checks that the script then fails cleanly: exactly one JSON
      line {"ok":false,...} on stdout, exit code 1, two attempts.
 Then, per client, a "silent" server (accepts, never answers) must make the script fail with
-ok:false within its timeout.
+ok:false within its timeout. Last, every (client, transport) runs a full handshake against
+fake_handshake_server.py: the script must print ok:true with the auth_key_id the fake server
+computed from its 256-byte key.
 
 Usage: /usr/bin/python3 check_client_transports.py [telethon|gramjs ...]
 Prints one PASS/FAIL line per case and a closing "N passed, N failed" line; exit 0 iff all pass.
@@ -225,6 +227,39 @@ def make_pem(directory):
     return pub
 
 
+def run_handshakes(clients):
+    """Success path: every transport against fake_handshake_server.py; auth_key_ids must match."""
+    results = []
+    with tempfile.TemporaryDirectory() as d:
+        srv = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "fake_handshake_server.py"),
+                                "0", d, SECRET], stdout=subprocess.PIPE, text=True)
+        try:
+            port = json.loads(srv.stdout.readline())["listening"]
+            pem = os.path.join(d, "pub.pem")
+            env = dict(os.environ, INTEROP_TIMEOUT=str(ATTEMPT_TIMEOUT), INTEROP_DC_ID=str(DC_ID))
+            for client in clients:
+                for transport in CASES[client]:
+                    p = subprocess.run(command(client, port, transport, pem), capture_output=True,
+                                       text=True, env=env, timeout=2 * ATTEMPT_TIMEOUT + 10)
+                    try:
+                        res = json.loads(p.stdout.strip().splitlines()[-1])
+                        assert res["ok"] is True and p.returncode == 0, p.stdout
+                        ids = set()
+                        for _ in range(res["attempts"]):  # one server line per key created
+                            ids.add(json.loads(srv.stdout.readline())["auth_key_id"])
+                        assert res["auth_key_id"] in ids, "server ids %s, client %s" % (
+                            ids, res["auth_key_id"])
+                        results.append((True, client, transport, "auth_key_id %d, attempts %d"
+                                        % (res["auth_key_id"], res["attempts"])))
+                    except Exception as e:  # noqa: BLE001
+                        results.append((False, client, transport, "%s: %s | %s" % (
+                            type(e).__name__, e, (p.stdout + p.stderr)[-400:])))
+        finally:
+            srv.kill()
+            srv.wait()
+    return results
+
+
 def main(argv):
     clients = argv[1:] or list(CASES)
     passed = failed = 0
@@ -237,6 +272,10 @@ def main(argv):
             passed, failed = passed + ok, failed + (not ok)
             print("%s %s %s [%s]: %s" % ("PASS" if ok else "FAIL", client, transport, mode,
                                          detail), flush=True)
+    for ok, client, transport, detail in run_handshakes(clients):
+        passed, failed = passed + ok, failed + (not ok)
+        print("%s %s %s [handshake]: %s" % ("PASS" if ok else "FAIL", client, transport, detail),
+              flush=True)
     print("%d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
 
