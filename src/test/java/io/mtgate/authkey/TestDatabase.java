@@ -34,8 +34,11 @@ final class TestDatabase implements AutoCloseable {
      */
     static final String H2_SETTINGS = "MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE";
 
-    static final String MARIADB_ADMIN_URL = "jdbc:mariadb://127.0.0.1:3306/";
-    static final String POSTGRES_ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+    /** Server URLs; override with -Dmtgate.test.mariadb-url=... / -Dmtgate.test.postgres-url=... */
+    static final String MARIADB_ADMIN_URL =
+            System.getProperty("mtgate.test.mariadb-url", "jdbc:mariadb://127.0.0.1:3306/");
+    static final String POSTGRES_ADMIN_URL =
+            System.getProperty("mtgate.test.postgres-url", "jdbc:postgresql://127.0.0.1:5432/postgres");
 
     final String vendor;
     final String url;
@@ -87,7 +90,8 @@ final class TestDatabase implements AutoCloseable {
         admin(POSTGRES_ADMIN_URL, "postgres", "PostgreSQL",
                 "start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
                 "CREATE DATABASE " + name);
-        return new TestDatabase("jdbc:postgresql://127.0.0.1:5432/" + name, "postgres",
+        String server = POSTGRES_ADMIN_URL.substring(0, POSTGRES_ADMIN_URL.lastIndexOf('/') + 1);
+        return new TestDatabase(server + name, "postgres",
                 () -> drop(POSTGRES_ADMIN_URL, "postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
     }
 
