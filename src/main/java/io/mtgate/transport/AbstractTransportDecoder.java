@@ -47,6 +47,11 @@ abstract class AbstractTransportDecoder extends ByteToMessageDecoder {
     /** Like {@link #decode}: consume what can be consumed, add decoded messages to {@code out}. */
     protected abstract void decodeChecked(ChannelHandlerContext ctx, ByteBuf in, List<Object> out);
 
+    /** Bytes held back waiting for the rest of a frame (for tests and diagnostics). */
+    int bufferedBytes() {
+        return internalBuffer().readableBytes();
+    }
+
     /** Discards everything from now on (the connection is about to close). */
     protected final void discardInput(ByteBuf in) {
         failed = true;
