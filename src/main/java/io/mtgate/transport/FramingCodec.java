@@ -1,0 +1,150 @@
+package io.mtgate.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Base of the four framing codecs. Inbound: bytes to {@link InboundFrame}s, checking every
+ * declared length against {@code maxFrameBytes} before waiting for (buffering) the body.
+ * Outbound: {@link OutboundFrame}, {@link QuickAck} and {@link TransportError} to bytes; anything
+ * else passes through untouched. Payloads are never copied on the way out: the header (and
+ * trailer) are combined with the payload in a {@link CompositeByteBuf}.
+ */
+abstract class FramingCodec extends AbstractTransportDecoder implements ChannelOutboundHandler {
+    protected final int maxFrameBytes;
+    protected final RandomGenerator random;
+
+    FramingCodec(TransportSettings settings, RandomGenerator random, TransportListener listener,
+                 TransportTimeouts timeouts) {
+        super(listener, timeouts);
+        this.maxFrameBytes = settings.maxFrameBytes();
+        this.random = random;
+    }
+
+    /** The transport this codec implements. */
+    abstract TransportKind kind();
+
+    /**
+     * Frames {@code payload}. Must not release it; retain it if the result references it.
+     *
+     * @throws IllegalArgumentException if the transport cannot carry a payload of this length
+     */
+    protected abstract ByteBuf encodeFrame(ByteBufAllocator alloc, ByteBuf payload);
+
+    /** Encodes a quick-ACK token as this transport sends it (checklist 1.6). */
+    protected abstract ByteBuf encodeQuickAck(ByteBufAllocator alloc, int token);
+
+    protected final void checkDeclaredLength(long payloadLength) {
+        if (payloadLength > maxFrameBytes) {
+            throw new FrameTooLargeException(kind() + " frame of " + payloadLength + " bytes exceeds " + maxFrameBytes);
+        }
+    }
+
+    /** Header + payload (retained) as one buffer without copying the payload. */
+    protected static ByteBuf compose(ByteBufAllocator alloc, ByteBuf header, ByteBuf payload, ByteBuf trailer) {
+        CompositeByteBuf c = alloc.compositeBuffer(3);
+        c.addComponent(true, header);
+        c.addComponent(true, payload.retainedSlice());
+        if (trailer != null) {
+            c.addComponent(true, trailer);
+        }
+        return c;
+    }
+
+    protected final void randomBytes(ByteBuf out, int n) {
+        for (int i = 0; i < n; i++) {
+            out.writeByte(random.nextInt(256));
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        ByteBuf encoded;
+        boolean closeAfter = false;
+        try {
+            if (msg instanceof OutboundFrame frame) {
+                encoded = encodeFrame(ctx.alloc(), frame.content());
+            } else if (msg instanceof QuickAck ack) {
+                encoded = encodeQuickAck(ctx.alloc(), ack.token());
+            } else if (msg instanceof TransportError error) {
+                ByteBuf payload = ctx.alloc().buffer(4).writeIntLE(error.code());
+                try {
+                    encoded = encodeFrame(ctx.alloc(), payload);
+                } finally {
+                    payload.release();
+                }
+                closeAfter = error.closeConnection();
+            } else {
+                ctx.write(msg, promise);
+                return;
+            }
+        } catch (RuntimeException e) {
+            ReferenceCountUtil.release(msg);
+            promise.tryFailure(e);
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+        if (closeAfter) {
+            ChannelPromise p = promise.unvoid();
+            p.addListener(ChannelFutureListener.CLOSE);
+            ctx.write(encoded, p);
+        } else {
+            ctx.write(encoded, promise);
+        }
+    }
+
+    // ---- plain pass-through for the other outbound operations ----
+
+    @Override
+    public void bind(ChannelHandlerContext ctx, SocketAddress localAddress, ChannelPromise promise) {
+        ctx.bind(localAddress, promise);
+    }
+
+    @Override
+    public void connect(ChannelHandlerContext ctx, SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+        ctx.connect(remote, local, promise);
+    }
+
+    @Override
+    public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ctx.disconnect(promise);
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ctx.close(promise);
+    }
+
+    @Override
+    public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ctx.deregister(promise);
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        ctx.read();
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    /** Adds the frame of {@code length} bytes at the reader index, retained, to {@code out}. */
+    protected static void emit(ByteBuf in, int headerBytes, int length, int trailerBytes, boolean quickAck,
+                               List<Object> out) {
+        in.skipBytes(headerBytes);
+        ByteBuf payload = in.readRetainedSlice(length);
+        in.skipBytes(trailerBytes);
+        out.add(new InboundFrame(payload, quickAck));
+    }
+}

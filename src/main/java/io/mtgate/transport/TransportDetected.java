@@ -1,0 +1,19 @@
+package io.mtgate.transport;
+
+import java.util.Objects;
+
+/**
+ * User event fired through the pipeline (from the detector's position towards the application)
+ * once the transport of a connection is known, before the first {@link InboundFrame}.
+ *
+ * @param kind       the framing in use
+ * @param obfuscated whether the stream is wrapped in obfuscated2 AES-256-CTR
+ * @param dcId       the signed DC id from the obfuscated2 header bytes 56..62 (checklist 1.8);
+ *                   0 when the connection is not obfuscated. Only meaningful when the client is
+ *                   an MTProxy client; plain obfuscated clients (e.g. Telethon) leave it random.
+ */
+public record TransportDetected(TransportKind kind, boolean obfuscated, int dcId) {
+    public TransportDetected {
+        Objects.requireNonNull(kind, "kind");
+    }
+}
