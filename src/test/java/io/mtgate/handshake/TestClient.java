@@ -141,27 +141,80 @@ final class TestClient {
         q = Dh.toUnsignedBytes(BigInteger.valueOf(c));
     }
 
-    /** Pollard's rho (Brent not needed: pq < 2^63, factors near 2^31). */
+    /** Pollard-Brent rho with batched gcds, in long arithmetic (pq < 2^63). */
     static long factor(long n) {
         if (n % 2 == 0) {
             return 2;
         }
-        BigInteger bn = BigInteger.valueOf(n);
         for (long c = 1; ; c++) {
-            BigInteger x = BigInteger.TWO;
-            BigInteger y = BigInteger.TWO;
-            BigInteger d = BigInteger.ONE;
-            BigInteger bc = BigInteger.valueOf(c);
-            while (d.equals(BigInteger.ONE)) {
-                x = x.multiply(x).add(bc).mod(bn);
-                y = y.multiply(y).add(bc).mod(bn);
-                y = y.multiply(y).add(bc).mod(bn);
-                d = x.subtract(y).abs().gcd(bn);
+            long y = 2;
+            long x = 2;
+            long ys = 2;
+            long g = 1;
+            long q = 1;
+            int r = 1;
+            final int m = 128;
+            do {
+                x = y;
+                for (int i = 0; i < r; i++) {
+                    y = step(y, c, n);
+                }
+                int k = 0;
+                do {
+                    ys = y;
+                    for (int i = 0; i < Math.min(m, r - k); i++) {
+                        y = step(y, c, n);
+                        q = mulMod(q, Math.abs(x - y), n);
+                    }
+                    g = gcd(q, n);
+                    k += m;
+                } while (k < r && g == 1);
+                r *= 2;
+            } while (g == 1);
+            if (g == n) {
+                do {
+                    ys = step(ys, c, n);
+                    g = gcd(Math.abs(x - ys), n);
+                } while (g == 1);
             }
-            if (!d.equals(bn)) {
-                return d.longValueExact();
+            if (g != n) {
+                return g;
             }
         }
+    }
+
+    private static long step(long y, long c, long n) {
+        long v = mulMod(y, y, n) + c;
+        return v >= n ? v - n : v;
+    }
+
+    /** a*b mod n for n < 2^62 by doubling (no overflow). */
+    private static long mulMod(long a, long b, long n) {
+        long r = 0;
+        a %= n;
+        while (b > 0) {
+            if ((b & 1) != 0) {
+                r += a;
+                if (r >= n) {
+                    r -= n;
+                }
+            }
+            a <<= 1;
+            if (a >= n) {
+                a -= n;
+            }
+            b >>>= 1;
+        }
+        return r;
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     // ---- step 2 -------------------------------------------------------------------------------
