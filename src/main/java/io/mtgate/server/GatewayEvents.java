@@ -1,0 +1,42 @@
+package io.mtgate.server;
+
+import io.mtgate.transport.CloseReason;
+import io.mtgate.transport.TransportKind;
+
+/**
+ * What the protocol edge reports for metrics. Implementations must be cheap and thread-safe; the
+ * core calls them on event loops. No identifiers or addresses are passed, only bounded values.
+ */
+public interface GatewayEvents {
+    GatewayEvents NONE = new GatewayEvents() {
+    };
+
+    default void connectionOpened() {
+    }
+
+    default void connectionClosed() {
+    }
+
+    default void transportDetected(TransportKind kind, boolean obfuscated) {
+    }
+
+    /** The transport layer closed a connection on its own (bad framing, timeout, wrong DC...). */
+    default void transportRejected(CloseReason reason) {
+    }
+
+    /** A key was durably stored and dh_gen_ok sent. */
+    default void handshakeCompleted(boolean temporary) {
+    }
+
+    /** A handshake answered with a transport error (-404, -444) or a failed store. */
+    default void handshakeFailed(String reason) {
+    }
+
+    /** An auth_key_id collided with a stored key and dh_gen_retry was sent. */
+    default void handshakeRetry() {
+    }
+
+    /** An encrypted message named an auth_key_id that is not known. */
+    default void unknownAuthKey() {
+    }
+}

@@ -1,0 +1,83 @@
+package io.mtgate.server;
+
+import io.mtgate.transport.PipelineNames;
+import io.mtgate.transport.TransportPipeline;
+import io.mtgate.transport.TransportSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.netty.DisposableServer;
+import reactor.netty.NettyPipeline;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * The MTProto TCP listener: one port for every TCP transport. reactor-netty owns the sockets and
+ * event loops; each connection's pipeline is ours (transport detection, framing, obfuscation,
+ * then {@link MtprotoConnectionHandler}), placed ahead of reactor-netty's bridge, which then sees
+ * nothing.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final String host;
+    private final int port;
+    private final TransportSettings transport;
+    private final HandshakeServices services;
+    private DisposableServer server;
+
+    public GatewayServer(String host, int port, TransportSettings transport, HandshakeServices services) {
+        this.host = host;
+        this.port = port;
+        this.transport = transport;
+        this.services = services;
+    }
+
+    public synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        server = TcpServer.create()
+                .host(host)
+                .port(port)
+                .doOnChannelInit((observer, channel, remote) -> {
+                    channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, PipelineNames.APPLICATION,
+                            new MtprotoConnectionHandler(services));
+                    TransportPipeline.install(channel.pipeline(), transport,
+                            (ch, reason) -> services.events().transportRejected(reason), services.random());
+                })
+                // Our handlers consume every frame, so nothing reaches this subscriber; subscribing
+                // with unbounded demand keeps reactor-netty from switching auto-read off.
+                .handle((in, out) -> in.receive().then())
+                .bindNow(Duration.ofSeconds(30));
+        log.info("MTProto TCP listener on {} (abridged, intermediate, padded intermediate, full, obfuscated2{})",
+                describe(server.address()), transport.mtproxySecrets().isEmpty() ? "" : ", MTProxy secrets");
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public synchronized int boundPort() {
+        if (server == null) {
+            throw new IllegalStateException("not started");
+        }
+        return ((InetSocketAddress) server.address()).getPort();
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null && !server.isDisposed();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.disposeNow(Duration.ofSeconds(10));
+            server = null;
+        }
+    }
+
+    private static String describe(java.net.SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}
