@@ -65,7 +65,7 @@ class RealClientHandshakeTest {
         return InteropClients.gramJsTransports().stream();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("telethonTransports")
     void telethonCreatesAKey(String transport) {
         String secret = transport.startsWith("mtproxy-") ? (transport.contains("randomized") ? "dd" : "") + SECRET : null;
@@ -74,7 +74,7 @@ class RealClientHandshakeTest {
         assertStored(outcome, "telethon " + transport);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("gramJsTransports")
     void gramJsCreatesAKey(String transport) {
         HandshakeOutcome outcome = InteropClients.gramJsHandshake("127.0.0.1", server.boundPort(), transport,
