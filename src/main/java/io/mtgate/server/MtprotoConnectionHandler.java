@@ -118,8 +118,7 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     private StoreOutcome store(PendingKey key) {
         AuthKeyStore store = services.store();
         Instant created = key.createdAt();
-        StoredAuthKey stored = new StoredAuthKey(key.authKey().id(), key.authKey().bytes(),
-                key.temporary() ? AuthKeyType.TEMPORARY : AuthKeyType.PERMANENT, created,
+        StoredAuthKey stored = new StoredAuthKey(key.authKey().id(), key.authKey().bytes(), typeOf(key), created,
                 key.temporary() ? created.plusSeconds(key.expiresInSeconds()) : null);
         try {
             if (store.save(stored) == SaveResult.DUPLICATE_ID) {
@@ -131,6 +130,14 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
             log.warn("could not store a new auth key: {}", e.toString());
             return StoreOutcome.FAILED;
         }
+    }
+
+    /** A temporary key made on a media connection (negative dc) is Teamgram's MEDIA_TEMPORARY (2). */
+    static AuthKeyType typeOf(PendingKey key) {
+        if (!key.temporary()) {
+            return AuthKeyType.PERMANENT;
+        }
+        return key.media() ? AuthKeyType.MEDIA_TEMPORARY : AuthKeyType.TEMPORARY;
     }
 
     private void afterStore(ChannelHandlerContext ctx, PendingKey key, StoreOutcome outcome) {
