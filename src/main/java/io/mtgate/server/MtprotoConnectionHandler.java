@@ -115,19 +115,35 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * Saves the key, then records its initial salt. dh_gen_ok follows only when both succeeded; if
+     * the salt cannot be recorded after the key was saved, the key is deleted again (best effort)
+     * so that no key the client was told -404 about stays live.
+     */
     private StoreOutcome store(PendingKey key) {
         AuthKeyStore store = services.store();
         Instant created = key.createdAt();
-        StoredAuthKey stored = new StoredAuthKey(key.authKey().id(), key.authKey().bytes(), typeOf(key), created,
-                key.temporary() ? created.plusSeconds(key.expiresInSeconds()) : null);
+        StoredAuthKey stored;
         try {
+            stored = new StoredAuthKey(key.authKey().id(), key.authKey().bytes(), typeOf(key), created,
+                    key.temporary() ? created.plusSeconds(key.expiresInSeconds()) : null);
             if (store.save(stored) == SaveResult.DUPLICATE_ID) {
                 return StoreOutcome.DUPLICATE_ID;
             }
+        } catch (RuntimeException e) {
+            log.warn("could not store a new auth key: {}", e.toString());
+            return StoreOutcome.FAILED;
+        }
+        try {
             store.recordInitialSalt(stored.id(), key.initialServerSalt(), created);
             return StoreOutcome.SAVED;
         } catch (RuntimeException e) {
-            log.warn("could not store a new auth key: {}", e.toString());
+            log.warn("could not record the initial salt of new auth key {}: {}", stored.id(), e.toString());
+            try {
+                store.delete(stored.id());
+            } catch (RuntimeException d) {
+                log.warn("could not delete auth key {} after its salt failed: {}", stored.id(), d.toString());
+            }
             return StoreOutcome.FAILED;
         }
     }
