@@ -51,6 +51,9 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         services.events().connectionClosed();
+        if (handshake != null) {
+            handshake.forgetAll(); // wipes new_nonce, the DH secret and tmp keys of unfinished attempts
+        }
         super.channelInactive(ctx);
     }
 
