@@ -36,55 +36,55 @@ import java.util.Arrays;
  * written from the client's point of view so it checks the server. Fields are mutable so tests can
  * corrupt any step.
  */
-final class TestClient {
-    enum Variant { PLAIN, DC, TEMP, TEMP_DC }
+public final class TestClient {
+    public enum Variant { PLAIN, DC, TEMP, TEMP_DC }
 
-    enum Padding { RSA_PAD, LEGACY }
+    public enum Padding { RSA_PAD, LEGACY }
 
-    final SecureRandom rnd;
-    final BigInteger rsaN;
-    final BigInteger rsaE;
-    final long fingerprint;
-    long msgId = 0x6000_0000_0000_0000L;
+    public final SecureRandom rnd;
+    public final BigInteger rsaN;
+    public final BigInteger rsaE;
+    public final long fingerprint;
+    public long msgId = 0x6000_0000_0000_0000L;
 
     // step 1
-    byte[] nonce;
-    byte[] serverNonce;
-    byte[] pq;
-    byte[] p;
-    byte[] q;
-    java.util.List<Long> offeredFingerprints;
+    public byte[] nonce;
+    public byte[] serverNonce;
+    public byte[] pq;
+    public byte[] p;
+    public byte[] q;
+    public java.util.List<Long> offeredFingerprints;
     // step 2
-    byte[] newNonce;
-    byte[] tmpKey;
-    byte[] tmpIv;
-    BigInteger gA;
-    int serverTime;
+    public byte[] newNonce;
+    public byte[] tmpKey;
+    public byte[] tmpIv;
+    public BigInteger gA;
+    public int serverTime;
     // step 3
-    BigInteger b;
-    BigInteger gB;
-    byte[] authKey;
+    public BigInteger b;
+    public BigInteger gB;
+    public byte[] authKey;
 
-    TestClient(SecureRandom rnd, BigInteger rsaN, BigInteger rsaE, long fingerprint) {
+    public TestClient(SecureRandom rnd, BigInteger rsaN, BigInteger rsaE, long fingerprint) {
         this.rnd = rnd;
         this.rsaN = rsaN;
         this.rsaE = rsaE;
         this.fingerprint = fingerprint;
     }
 
-    byte[] random(int n) {
+    public byte[] random(int n) {
         byte[] b = new byte[n];
         rnd.nextBytes(b);
         return b;
     }
 
     /** A plain client message: auth_key_id 0 | msg_id (mod 4 == 0, increasing) | length | body. */
-    byte[] plain(byte[] body) {
+    public byte[] plain(byte[] body) {
         msgId += 4;
         return plain(msgId, body);
     }
 
-    static byte[] plain(long msgId, byte[] body) {
+    public static byte[] plain(long msgId, byte[] body) {
         byte[] out = new byte[20 + body.length];
         HandshakeSession.writeLongLE(out, 8, msgId);
         HandshakeSession.writeIntLE(out, 16, body.length);
@@ -93,7 +93,7 @@ final class TestClient {
     }
 
     /** Parses a server plain message, checking auth_key_id 0, msg_id mod 4 == 1 and the length. */
-    static TlObject parseReply(byte[] payload) {
+    public static TlObject parseReply(byte[] payload) {
         assertTrue(payload.length >= 24);
         assertEquals(0L, HandshakeSession.readLongLE(payload, 0), "auth_key_id");
         long id = HandshakeSession.readLongLE(payload, 8);
@@ -102,28 +102,28 @@ final class TestClient {
         return Tl.deserialize(Arrays.copyOfRange(payload, 20, payload.length), Schema.REGISTRY, TlLimits.DEFAULT);
     }
 
-    static long msgIdOf(byte[] payload) {
+    public static long msgIdOf(byte[] payload) {
         return HandshakeSession.readLongLE(payload, 8);
     }
 
-    static byte[] reply(HandshakeStep step) {
+    public static byte[] reply(HandshakeStep step) {
         return assertInstanceOf(HandshakeStep.Reply.class, step).payload();
     }
 
     // ---- step 1 -------------------------------------------------------------------------------
 
-    byte[] reqPqMulti() {
+    public byte[] reqPqMulti() {
         nonce = random(16);
         return plain(Tl.serialize(new ReqPqMulti(nonce)));
     }
 
-    byte[] reqPqLegacy() {
+    public byte[] reqPqLegacy() {
         nonce = random(16);
         return plain(Tl.serialize(new ReqPq(nonce)));
     }
 
     /** Reads resPQ: checks the nonce and the 8-byte pq, factors pq. */
-    void onResPq(byte[] payload) {
+    public void onResPq(byte[] payload) {
         ResPQ res = assertInstanceOf(ResPQ.class, parseReply(payload));
         assertArrayEquals(nonce, res.nonce());
         assertEquals(8, res.pq().length, "pq must be an 8-byte string");
@@ -142,7 +142,7 @@ final class TestClient {
     }
 
     /** Pollard-Brent rho with batched gcds, in long arithmetic (pq < 2^63). */
-    static long factor(long n) {
+    public static long factor(long n) {
         if (n % 2 == 0) {
             return 2;
         }
@@ -220,7 +220,7 @@ final class TestClient {
     // ---- step 2 -------------------------------------------------------------------------------
 
     /** The TL bytes of p_q_inner_data of the given variant (uses and sets {@link #newNonce}). */
-    byte[] innerData(Variant v, int dc, int expiresIn) {
+    public byte[] innerData(Variant v, int dc, int expiresIn) {
         newNonce = random(32);
         TlObject o = switch (v) {
             case PLAIN -> new PQInnerData(pq, p, q, nonce, serverNonce, newNonce);
@@ -231,12 +231,12 @@ final class TestClient {
         return Tl.serialize(o);
     }
 
-    byte[] encrypt(Padding padding, byte[] data) {
+    public byte[] encrypt(Padding padding, byte[] data) {
         return padding == Padding.RSA_PAD ? encryptRsaPad(data) : encryptLegacy(data);
     }
 
     /** RSA_PAD (auth_key page 4.1). */
-    byte[] encryptRsaPad(byte[] data) {
+    public byte[] encryptRsaPad(byte[] data) {
         assertTrue(data.length <= 144);
         byte[] dataWithPadding = Arrays.copyOf(data, 192);
         System.arraycopy(random(192 - data.length), 0, dataWithPadding, data.length, 192 - data.length);
@@ -264,7 +264,7 @@ final class TestClient {
     }
 
     /** Legacy: SHA1(data) + data + random up to 255 bytes, raw RSA. */
-    byte[] encryptLegacy(byte[] data) {
+    public byte[] encryptLegacy(byte[] data) {
         byte[] m = new byte[255];
         System.arraycopy(Sha.sha1(data), 0, m, 0, 20);
         System.arraycopy(data, 0, m, 20, data.length);
@@ -272,16 +272,16 @@ final class TestClient {
         return Dh.toBytes(new BigInteger(1, m).modPow(rsaE, rsaN), 256);
     }
 
-    byte[] reqDhParams(byte[] encryptedData) {
+    public byte[] reqDhParams(byte[] encryptedData) {
         return reqDhParams(nonce, serverNonce, p, q, fingerprint, encryptedData);
     }
 
-    byte[] reqDhParams(byte[] nonce, byte[] serverNonce, byte[] p, byte[] q, long fp, byte[] encryptedData) {
+    public byte[] reqDhParams(byte[] nonce, byte[] serverNonce, byte[] p, byte[] q, long fp, byte[] encryptedData) {
         return plain(Tl.serialize(new ReqDHParams(nonce, serverNonce, p, q, fp, encryptedData)));
     }
 
     /** Full step 2 with a well-formed request. */
-    byte[] reqDhParams(Variant v, Padding padding, int dc, int expiresIn) {
+    public byte[] reqDhParams(Variant v, Padding padding, int dc, int expiresIn) {
         return reqDhParams(encrypt(padding, innerData(v, dc, expiresIn)));
     }
 
@@ -289,7 +289,7 @@ final class TestClient {
      * Decrypts server_DH_params_ok and checks it like a careful client: SHA1, padding < 16, nonces,
      * g = 3, Telegram's prime, g_a range.
      */
-    ServerDHInnerData onServerDhParams(byte[] payload) {
+    public ServerDHInnerData onServerDhParams(byte[] payload) {
         ServerDHParamsOk ok = assertInstanceOf(ServerDHParamsOk.class, parseReply(payload));
         assertArrayEquals(nonce, ok.nonce());
         assertArrayEquals(serverNonce, ok.serverNonce());
@@ -319,7 +319,7 @@ final class TestClient {
     // ---- step 3 -------------------------------------------------------------------------------
 
     /** Makes b and g_b (new ones on every call), returns client_DH_inner_data TL bytes. */
-    byte[] clientDhInner(long retryId) {
+    public byte[] clientDhInner(long retryId) {
         do {
             b = new BigInteger(2048, rnd);
             gB = BigInteger.valueOf(3).modPow(b, Dh.PRIME);
@@ -327,12 +327,12 @@ final class TestClient {
         return clientDhInner(retryId, Dh.toUnsignedBytes(gB));
     }
 
-    byte[] clientDhInner(long retryId, byte[] gBBytes) {
+    public byte[] clientDhInner(long retryId, byte[] gBBytes) {
         return Tl.serialize(new ClientDHInnerData(nonce, serverNonce, retryId, gBBytes));
     }
 
     /** SHA1(data) + data + padding to a multiple of 16 (extra 16-byte blocks on request), encrypted. */
-    byte[] encryptClientDh(byte[] data, int extraBlocks, boolean corruptHash) {
+    public byte[] encryptClientDh(byte[] data, int extraBlocks, boolean corruptHash) {
         int len = 20 + data.length;
         int pad = (16 - len % 16) % 16 + 16 * extraBlocks;
         byte[] dwh = new byte[len + pad];
@@ -345,32 +345,32 @@ final class TestClient {
         return AesIge.encrypt(tmpKey, tmpIv, dwh);
     }
 
-    byte[] setClientDhParams(byte[] encryptedData) {
+    public byte[] setClientDhParams(byte[] encryptedData) {
         return plain(Tl.serialize(new SetClientDHParams(nonce, serverNonce, encryptedData)));
     }
 
-    byte[] setClientDhParams(long retryId) {
+    public byte[] setClientDhParams(long retryId) {
         return setClientDhParams(encryptClientDh(clientDhInner(retryId), 0, false));
     }
 
     /** The client's auth key g_a^b mod p (256 bytes, left-padded). */
-    byte[] computeAuthKey() {
+    public byte[] computeAuthKey() {
         authKey = Dh.toBytes(gA.modPow(b, Dh.PRIME), 256);
         return authKey;
     }
 
     /** auth_key_aux_hash: SHA1(auth_key)[0..8) as LE int64. */
-    long auxHash() {
+    public long auxHash() {
         return HandshakeSession.readLongLE(Sha.sha1(authKey), 0);
     }
 
-    byte[] newNonceHash(int n) {
+    public byte[] newNonceHash(int n) {
         byte[] aux = Arrays.copyOf(Sha.sha1(authKey), 8);
         byte[] h = Sha.sha1(newNonce, new byte[] {(byte) n}, aux);
         return Arrays.copyOfRange(h, 4, 20);
     }
 
-    void onDhGenOk(byte[] payload) {
+    public void onDhGenOk(byte[] payload) {
         DhGenOk ok = assertInstanceOf(DhGenOk.class, parseReply(payload));
         assertArrayEquals(nonce, ok.nonce());
         assertArrayEquals(serverNonce, ok.serverNonce());
@@ -378,7 +378,7 @@ final class TestClient {
         assertArrayEquals(newNonceHash(1), ok.newNonceHash1(), "new_nonce_hash1");
     }
 
-    void onDhGenRetry(byte[] payload) {
+    public void onDhGenRetry(byte[] payload) {
         DhGenRetry r = assertInstanceOf(DhGenRetry.class, parseReply(payload));
         assertArrayEquals(nonce, r.nonce());
         computeAuthKey();
@@ -386,7 +386,7 @@ final class TestClient {
     }
 
     /** initial salt: new_nonce[0..8) XOR server_nonce[0..8) as LE int64. */
-    long expectedSalt() {
+    public long expectedSalt() {
         return HandshakeSession.readLongLE(newNonce, 0) ^ HandshakeSession.readLongLE(serverNonce, 0);
     }
 }

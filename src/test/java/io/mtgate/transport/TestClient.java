@@ -16,11 +16,11 @@ import java.util.zip.CRC32;
  * checklist (1.2-1.8): encodes client frames (optionally obfuscated, optionally with an MTProxy
  * secret) and parses what the server sends back through the client's decrypt stream.
  */
-final class TestClient {
-    enum Mode { PLAIN, OBFUSCATED, SECRET }
+public final class TestClient {
+    public enum Mode { PLAIN, OBFUSCATED, SECRET }
 
     /** A parsed server->client item: a payload, or a quick-ACK token. */
-    record Item(byte[] payload, Integer quickAck) {
+    public record Item(byte[] payload, Integer quickAck) {
         static Item payload(byte[] p) {
             return new Item(p, null);
         }
@@ -45,8 +45,8 @@ final class TestClient {
         }
     }
 
-    final TransportKind kind;
-    final Mode mode;
+    public final TransportKind kind;
+    public final Mode mode;
     private final AesCtr encrypt;
     private final AesCtr decrypt;
     private final byte[] prologue;
@@ -54,7 +54,7 @@ final class TestClient {
     private int recvSeq;
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
-    TestClient(TransportKind kind, Mode mode, byte[] secret, int dc, Random random) {
+    public TestClient(TransportKind kind, Mode mode, byte[] secret, int dc, Random random) {
         this.kind = kind;
         this.mode = mode;
         if (mode == Mode.PLAIN) {
@@ -96,7 +96,7 @@ final class TestClient {
     }
 
     /** The same validity rules as Telethon/tdlib's client-side generator. */
-    static boolean validInit(byte[] h) {
+    public static boolean validInit(byte[] h) {
         int first = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
         int second = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
         return (h[0] & 0xff) != 0xef && second != 0 && first != 0x44414548 && first != 0x54534f50
@@ -118,12 +118,12 @@ final class TestClient {
         }
     }
 
-    static byte[] le(int v) {
+    public static byte[] le(int v) {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
     }
 
     /** Bytes sent before the first frame: the tag, or the 64-byte obfuscated2 header. */
-    byte[] prologue() {
+    public byte[] prologue() {
         return prologue.clone();
     }
 
@@ -131,7 +131,7 @@ final class TestClient {
      * One client frame, encrypted if obfuscated. For padded intermediate {@code padding} random
      * bytes follow the payload (the server delivers them as part of the payload).
      */
-    byte[] frame(byte[] payload, boolean quickAck, byte[] padding) {
+    public byte[] frame(byte[] payload, boolean quickAck, byte[] padding) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int len = payload.length;
         switch (kind) {
@@ -172,7 +172,7 @@ final class TestClient {
     }
 
     /** Feeds server bytes (any split) and returns the items completed so far. */
-    List<Item> receive(byte[] bytes) {
+    public List<Item> receive(byte[] bytes) {
         received.writeBytes(decrypt == null ? bytes : decrypt.update(bytes));
         byte[] buf = received.toByteArray();
         ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,0 +1,173 @@
+package io.mtgate.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.mtgate.transport.TestClient;
+import io.mtgate.transport.TestClient.Item;
+import io.mtgate.transport.TransportKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+
+/**
+ * One raw TCP connection to the running gateway, speaking a transport through the transport tests'
+ * client-side framing ({@link TestClient}: tag or obfuscated2 header, abridged / intermediate /
+ * padded / full frames with seq and CRC, the client's CTR streams). Every read has a deadline;
+ * {@link #close()} always closes the socket.
+ */
+final class WireClient implements AutoCloseable {
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    static final int DC = 2;
+
+    final TransportKind kind;
+    final TestClient framing;
+    private final Socket socket;
+    private final InputStream in;
+    private final Random random;
+    private final ArrayDeque<Item> pending = new ArrayDeque<>();
+    private boolean prologueSent;
+
+    private WireClient(int port, TransportKind kind, TestClient.Mode mode, long seed) {
+        this.kind = kind;
+        this.random = new Random(seed);
+        this.framing = new TestClient(kind, mode, null, DC, random);
+        try {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+            in = socket.getInputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static WireClient connect(int port, TransportKind kind, TestClient.Mode mode) {
+        return new WireClient(port, kind, mode, System.nanoTime());
+    }
+
+    static WireClient intermediate(int port) {
+        return connect(port, TransportKind.INTERMEDIATE, TestClient.Mode.PLAIN);
+    }
+
+    /** Sends one payload as a frame of this transport (the tag / obfuscated2 header goes first). */
+    void send(byte[] payload) {
+        byte[] padding = new byte[kind == TransportKind.PADDED_INTERMEDIATE ? random.nextInt(16) : 0];
+        random.nextBytes(padding);
+        byte[] frame = framing.frame(payload, false, padding);
+        if (!prologueSent) {
+            prologueSent = true;
+            byte[] prologue = framing.prologue();
+            byte[] both = Arrays.copyOf(prologue, prologue.length + frame.length);
+            System.arraycopy(frame, 0, both, prologue.length, frame.length);
+            frame = both;
+        }
+        sendRaw(frame);
+    }
+
+    /** Bytes exactly as given (no tag, no framing, no obfuscation). */
+    void sendRaw(byte[] bytes) {
+        try {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The next payload the server sends; fails on a quick ACK, end of stream or the read timeout. */
+    byte[] receive() {
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        byte[] buf = new byte[4096];
+        while (pending.isEmpty()) {
+            int n = read(buf, deadline);
+            if (n < 0) {
+                fail("connection closed by the server while waiting for a frame");
+            }
+            pending.addAll(framing.receive(Arrays.copyOf(buf, n)));
+        }
+        Item item = pending.poll();
+        assertNull(item.quickAck(), "unexpected quick ACK");
+        return item.payload();
+    }
+
+    /** The next frame is exactly the 4-byte transport error {@code code}, then the server closes. */
+    void expectTransportErrorThenClose(int code) {
+        byte[] payload = receive();
+        assertArrayEquals(TestClient.le(code), payload,
+                "expected transport error " + code + ", got " + HexFormat.of().formatHex(payload));
+        expectClosed(Duration.ofSeconds(5));
+    }
+
+    /** The server closes the connection within {@code within} and sends nothing more. */
+    void expectClosed(Duration within) {
+        if (!pending.isEmpty()) {
+            fail("unexpected frames before close: " + pending);
+        }
+        long deadline = System.nanoTime() + within.toNanos();
+        byte[] buf = new byte[4096];
+        int n = read(buf, deadline);
+        if (n >= 0) {
+            fail("expected the server to close the connection, got " + n + " more byte(s): "
+                    + HexFormat.of().formatHex(buf, 0, Math.min(n, 64)));
+        }
+    }
+
+    /** No byte and no close within {@code quiet} (the connection is still open and silent). */
+    void expectOpenAndSilent(Duration quiet) {
+        try {
+            socket.setSoTimeout((int) quiet.toMillis());
+            int b = in.read();
+            fail(b < 0 ? "server closed the connection" : "server sent a byte: " + b);
+        } catch (SocketTimeoutException expected) {
+            // silent and open
+        } catch (IOException e) {
+            fail("connection failed: " + e);
+        } finally {
+            try {
+                socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+            } catch (SocketException ignored) {
+                // closed
+            }
+        }
+    }
+
+    /** Reads up to buf.length bytes before the deadline; -1 at end of stream (a reset counts as a close). */
+    private int read(byte[] buf, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            fail("timed out waiting for the server");
+        }
+        try {
+            socket.setSoTimeout((int) Math.max(1, Duration.ofNanos(left).toMillis()));
+            return in.read(buf);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("timed out waiting for the server", e);
+        } catch (SocketException e) {
+            // "Connection reset": the server closed with unread client bytes pending.
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+}
