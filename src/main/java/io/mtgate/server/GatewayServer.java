@@ -83,9 +83,11 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private static String describe(java.net.SocketAddress address) {
+    private String describe(java.net.SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
-            return inet.getHostString() + ":" + inet.getPort();
+            // The configured host reads better than the JDK's dual-stack wildcard (0:0:0:0:...).
+            return (inet.getAddress() != null && inet.getAddress().isAnyLocalAddress() ? host : inet.getHostString())
+                    + ":" + inet.getPort();
         }
         return String.valueOf(address);
     }
