@@ -9,6 +9,7 @@ import io.mtgate.handshake.DhKeySource;
 import io.mtgate.handshake.HandshakeConfig;
 import io.mtgate.handshake.PrecomputedDhKeys;
 import io.mtgate.metrics.MicrometerGatewayEvents;
+import io.mtgate.server.ConnectionRateLimiter;
 import io.mtgate.server.GatewayEvents;
 import io.mtgate.server.GatewayServer;
 import io.mtgate.server.HandshakeServices;
@@ -125,8 +126,12 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    GatewayServer mtgateServer(GatewayProperties props, TransportSettings transport, HandshakeServices services) {
-        return new GatewayServer(props.tcp().host(), props.tcp().port(), transport, services);
+    GatewayServer mtgateServer(GatewayProperties props, TransportSettings transport, HandshakeServices services,
+            Clock clock) {
+        // At most 100k addresses are counted per window, a few MiB at worst.
+        ConnectionRateLimiter limiter = new ConnectionRateLimiter(props.tcp().maxConnectionsPerAddress(),
+                props.tcp().connectionRateWindow(), 100_000, clock);
+        return new GatewayServer(props.tcp().host(), props.tcp().port(), transport, services, limiter);
     }
 
     /** Starts the listener once the context is ready and stops it first on shutdown. */

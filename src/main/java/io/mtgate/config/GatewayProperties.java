@@ -40,6 +40,11 @@ public record GatewayProperties(
      * @param frameStallTimeout a connection stalled inside a frame for this long is closed
      * @param mtproxySecrets optional 16-byte MTProxy secrets (32 hex digits; a 34-digit
      *                       {@code dd}-prefixed secret is accepted too) for obfuscated2
+     * @param maxConnectionsPerAddress new connections one client address may open per
+     *                       {@code connectionRateWindow}; beyond it the client gets transport error
+     *                       -429 and is closed. 0 (the default) disables the limit: clients behind
+     *                       one NAT address would share it
+     * @param connectionRateWindow the window of {@code maxConnectionsPerAddress}
      */
     public record Tcp(
             @NotBlank @DefaultValue("0.0.0.0") String host,
@@ -47,7 +52,9 @@ public record GatewayProperties(
             @NotNull @DefaultValue("1MB") DataSize maxFrameSize,
             @NotNull @DefaultValue("30s") Duration handshakeTimeout,
             @NotNull @DefaultValue("30s") Duration frameStallTimeout,
-            @NotNull @DefaultValue List<String> mtproxySecrets) {
+            @NotNull @DefaultValue List<String> mtproxySecrets,
+            @Min(0) @DefaultValue("0") int maxConnectionsPerAddress,
+            @NotNull @DefaultValue("10s") Duration connectionRateWindow) {
     }
 
     /**

@@ -67,6 +67,11 @@ public final class MicrometerGatewayEvents implements GatewayEvents {
     }
 
     @Override
+    public void connectionRefused(String reason) {
+        Counter.builder("mtproto.connections.refused").tag("reason", reason).register(registry).increment();
+    }
+
+    @Override
     public void transportRejected(CloseReason reason) {
         rejected.get(reason).increment();
     }

@@ -24,6 +24,10 @@ public interface GatewayEvents {
     default void transportRejected(CloseReason reason) {
     }
 
+    /** The gateway refused a connection by its own policy ({@code reason}: a fixed small set). */
+    default void connectionRefused(String reason) {
+    }
+
     /** A key was durably stored and dh_gen_ok sent. */
     default void handshakeCompleted(boolean temporary) {
     }

@@ -19,18 +19,23 @@ import reactor.netty.tcp.TcpServer;
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+    /** Pipeline name of the per-address connection rate limit (present only when enabled). */
+    public static final String RATE_LIMIT = "mtgate.rate-limit";
 
     private final String host;
     private final int port;
     private final TransportSettings transport;
     private final HandshakeServices services;
+    private final ConnectionRateLimiter rateLimiter;
     private DisposableServer server;
 
-    public GatewayServer(String host, int port, TransportSettings transport, HandshakeServices services) {
+    public GatewayServer(String host, int port, TransportSettings transport, HandshakeServices services,
+                         ConnectionRateLimiter rateLimiter) {
         this.host = host;
         this.port = port;
         this.transport = transport;
         this.services = services;
+        this.rateLimiter = rateLimiter;
     }
 
     public synchronized void start() {
@@ -43,6 +48,10 @@ public final class GatewayServer implements AutoCloseable {
                 .doOnChannelInit((observer, channel, remote) -> {
                     channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, PipelineNames.APPLICATION,
                             new MtprotoConnectionHandler(services));
+                    if (rateLimiter.enabled()) {
+                        channel.pipeline().addBefore(PipelineNames.APPLICATION, RATE_LIMIT,
+                                new ConnectionRateLimitHandler(rateLimiter, services.events()));
+                    }
                     TransportPipeline.install(channel.pipeline(), transport,
                             (ch, reason) -> services.events().transportRejected(reason), services.random());
                 })
@@ -74,9 +83,11 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private static String describe(java.net.SocketAddress address) {
+    private String describe(java.net.SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
-            return inet.getHostString() + ":" + inet.getPort();
+            // The configured host reads better than the JDK's dual-stack wildcard (0:0:0:0:...).
+            return (inet.getAddress() != null && inet.getAddress().isAnyLocalAddress() ? host : inet.getHostString())
+                    + ":" + inet.getPort();
         }
         return String.valueOf(address);
     }

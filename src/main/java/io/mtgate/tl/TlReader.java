@@ -98,6 +98,11 @@ public final class TlReader {
             need(3);
             len = buf.readUnsignedMediumLE();
             header = 4;
+            if (len < 254) {
+                // The long form is defined only for 254 bytes and more; accepting both would give
+                // one value two encodings.
+                throw new TlDecodeException("non-canonical bytes length " + len + " in long form");
+            }
         } else {
             throw new TlDecodeException("invalid bytes length marker 0xff");
         }

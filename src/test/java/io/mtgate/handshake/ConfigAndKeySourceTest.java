@@ -1,6 +1,7 @@
 package io.mtgate.handshake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +65,12 @@ class ConfigAndKeySourceTest {
 
     @Test
     void precomputedPoolBackgroundThreadFillsAndStops() throws Exception {
+        // Other pools may live in this JVM (a Spring context of another test class): watch only ours.
+        java.util.Set<Thread> before = fillerThreads();
         PrecomputedDhKeys pool = new PrecomputedDhKeys(Fixtures.seeded(3), 2).start();
+        java.util.Set<Thread> ours = fillerThreads();
+        ours.removeAll(before);
+        assertEquals(1, ours.size(), "start() runs one filler thread");
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (pool.available() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -72,10 +78,21 @@ class ConfigAndKeySourceTest {
         assertEquals(2, pool.available());
         pool.close();
         assertEquals(0, pool.available());
-        assertTrue(Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().equals("mtgate-dh-precompute") && t.isAlive()));
+        Thread filler = ours.iterator().next();
+        filler.join(5_000);
+        assertFalse(filler.isAlive(), "close() stops the filler thread");
         assertTrue(Dh.isValidPublic(pool.next().gA()), "still works on demand after close");
         assertThrows(IllegalStateException.class, pool::start);
+    }
+
+    private static java.util.Set<Thread> fillerThreads() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("mtgate-dh-precompute") && t.isAlive()) {
+                threads.add(t);
+            }
+        }
+        return threads;
     }
 
     @Test

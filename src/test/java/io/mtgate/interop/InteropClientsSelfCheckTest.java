@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checks the real clients and the scripts without an mtgate server. Needs Telethon
+ * Checks that the real-client scripts fail cleanly, within their timeouts, when nothing listens. Needs Telethon
  * (python3-telethon), node and npm: a missing client fails this test, it is never skipped.
  */
 class InteropClientsSelfCheckTest {
@@ -62,16 +62,5 @@ class InteropClientsSelfCheckTest {
             assertFalse(o.ok(), t);
             assertTrue(o.error().contains("attempt 2"), t + ": " + o.error());
         }
-    }
-
-    @Test
-    void clientsSendTheRequestedTransportAndFailCleanly() {
-        ProcessResult r = InteropClients.exec(List.of(InteropClients.PYTHON,
-                InteropClients.interopDir().resolve("check_client_transports.py").toString()),
-                null, Duration.ofMinutes(4));
-        System.out.println(r.stdout());
-        assertFalse(r.timedOut(), "check_client_transports.py timed out");
-        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
-        assertTrue(r.stdout().contains(" 0 failed"), r.stdout());
     }
 }

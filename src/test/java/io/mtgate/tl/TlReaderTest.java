@@ -40,6 +40,8 @@ class TlReaderTest {
         assertThrows(TlDecodeException.class, () -> reader("fee8030000", SMALL).readBytes()); // 1000 > remaining
         assertThrows(TlDecodeException.class, () -> reader("fee9030000", SMALL).readBytes()); // 1001 > limit
         assertThrows(TlDecodeException.class, () -> reader("ff000000", SMALL).readBytes());
+        // Long form for a short value is not canonical TL.
+        assertThrows(TlDecodeException.class, () -> reader("fe01000041000000", SMALL).readBytes());
     }
 
     @Test
