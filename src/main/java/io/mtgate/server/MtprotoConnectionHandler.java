@@ -174,19 +174,26 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     private void onEncrypted(ChannelHandlerContext ctx, AuthKeyId id) {
         // Encrypted sessions arrive with the session layer; until then a known key's messages are
         // dropped and an unknown key is told -404, which is what the client must hear either way.
-        services.blockingExecutor().execute(() -> {
-            boolean known;
-            try {
-                known = services.store().find(id).isPresent();
-            } catch (RuntimeException e) {
-                log.warn("auth key lookup failed: {}", e.toString());
-                known = true; // never make a client drop a key because our storage failed
-            }
-            if (!known) {
-                services.events().unknownAuthKey();
-                ctx.executor().execute(() -> fail(ctx, ERROR_NOT_FOUND));
-            }
-        });
+        try {
+            services.blockingExecutor().execute(() -> {
+                boolean known;
+                try {
+                    known = services.store().find(id).isPresent();
+                } catch (RuntimeException e) {
+                    log.warn("auth key lookup failed: {}", e.toString());
+                    known = true; // never make a client drop a key because our storage failed
+                }
+                if (!known) {
+                    services.events().unknownAuthKey();
+                    ctx.executor().execute(() -> fail(ctx, ERROR_NOT_FOUND));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Storage is saturated: we cannot tell whether the key exists, and a -404 would make
+            // the client drop a key that may be valid. Close; the client reconnects later.
+            log.debug("key lookup queue full: closing connection");
+            ctx.close();
+        }
     }
 
     private static void fail(ChannelHandlerContext ctx, int code) {
