@@ -4,7 +4,12 @@ import io.mtgate.crypto.Dh;
 import io.mtgate.crypto.Pq;
 import io.mtgate.crypto.RsaKey;
 import java.math.BigInteger;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.spec.RSAKeyGenParameterSpec;
+import java.util.Base64;
+import javax.crypto.Cipher;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,6 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HandshakeComponentsBench {
     private final SecureRandom rnd = new SecureRandom();
     private RsaKey key;
+    /** The same key as a JDK PrivateKey, for the JCE reference. */
+    private PrivateKey jdkKey;
+    private Cipher jdkCipher;
     private byte[][] ciphertexts;
     private BigInteger a;
     private BigInteger gB;
@@ -38,7 +46,16 @@ public class HandshakeComponentsBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        key = RsaKey.generate(HandshakeTranscripts.seeded(42), 2048);
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4), HandshakeTranscripts.seeded(42));
+            jdkKey = g.generateKeyPair().getPrivate();
+            key = RsaKey.fromPem("-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder().encodeToString(jdkKey.getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+            jdkCipher = Cipher.getInstance("RSA/ECB/NoPadding");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         ciphertexts = new byte[64][];
         for (int i = 0; i < ciphertexts.length; i++) {
             byte[] data = new byte[100];
@@ -55,6 +72,18 @@ public class HandshakeComponentsBench {
         byte[] c = ciphertexts[next];
         next = (next + 1) & 63;
         return key.decryptRaw(c);
+    }
+
+    /**
+     * Reference: the same private operation through the JDK's {@code RSA/ECB/NoPadding} (CRT with the
+     * provider's blinding, Cipher.init per call), which RsaKey.decryptRaw used before.
+     */
+    @Benchmark
+    public byte[] rsaDecryptJdkCipher() throws Exception {
+        byte[] c = ciphertexts[next];
+        next = (next + 1) & 63;
+        jdkCipher.init(Cipher.DECRYPT_MODE, jdkKey);
+        return jdkCipher.doFinal(c);
     }
 
     /** g_b^a mod p, 2048-bit exponent: the server's auth_key (Dh.computeAuthKey). */
