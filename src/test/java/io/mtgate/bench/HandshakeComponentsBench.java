@@ -42,6 +42,7 @@ public class HandshakeComponentsBench {
     private byte[][] ciphertexts;
     private BigInteger a;
     private BigInteger gB;
+    private BigInteger a256;
     private int next;
 
     @Setup(Level.Trial)
@@ -64,6 +65,7 @@ public class HandshakeComponentsBench {
         }
         a = Dh.generate(rnd).a();
         gB = Dh.generate(rnd).gA();
+        a256 = new BigInteger(256, rnd).setBit(255);
     }
 
     /** RSA-2048 private operation on an RSA_PAD ciphertext (RsaKey.decryptRaw). */
@@ -90,6 +92,15 @@ public class HandshakeComponentsBench {
     @Benchmark
     public byte[] dhAuthKey() {
         return Dh.computeAuthKey(a, gB);
+    }
+
+    /**
+     * What-if, not used by the server: g_b^a mod p with a 256-bit exponent (the size RFC 7919 /
+     * NIST SP 800-56A consider enough for a 2048-bit safe-prime group). See docs/PERFORMANCE.md.
+     */
+    @Benchmark
+    public BigInteger modPowExponent256() {
+        return gB.modPow(a256, Dh.PRIME);
     }
 
     /** A fresh a and 3^a mod p (Dh.generate): the on-demand DH pair. */

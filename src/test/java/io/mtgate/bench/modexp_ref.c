@@ -1,6 +1,11 @@
-/* 2048-bit modexp rate with OpenSSL libcrypto: g_b^a mod p, Telegram's dh_prime, random 2048-bit
- * exponent a < p (what the MTProto server computes per handshake). Mode "ct" uses
- * BN_mod_exp_mont_consttime (what OpenSSL's DH uses for secrets), "plain" uses BN_mod_exp. */
+/* Reference for docs/PERFORMANCE.md "Handshake": 2048-bit modexp rate with OpenSSL libcrypto,
+ * g_b^a mod p over Telegram's dh_prime with a random exponent a < p (2048 bits, what the MTProto
+ * server computes per handshake). Single thread, process CPU time.
+ *   gcc -O2 -o /tmp/modexp_ref src/test/java/io/mtgate/bench/modexp_ref.c -lcrypto
+ *   /tmp/modexp_ref plain 3   # BN_mod_exp, variable time (like Java's BigInteger.modPow)
+ *   /tmp/modexp_ref ct 3      # BN_mod_exp_mont_consttime (what OpenSSL's DH uses for secrets)
+ * (`openssl speed ffdh2048` is not comparable: its private exponents are ~225 bits.) */
+#include <stdlib.h>
 #include <openssl/bn.h>
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -22,7 +27,7 @@ int main(int argc, char **argv) {
     BN_CTX *ctx = BN_CTX_new(); BN_MONT_CTX *mont = BN_MONT_CTX_new();
     BIGNUM *p = NULL, *a = BN_new(), *gb = BN_new(), *r = BN_new(), *three = BN_new();
     BN_hex2bn(&p, P); BN_MONT_CTX_set(mont, p, ctx); BN_set_word(three, 3);
-    BN_priv_rand_range(a, p); BN_set_flags(a, BN_FLG_CONSTTIME);
+    BN_priv_rand_range(a, p); if (ct) BN_set_flags(a, BN_FLG_CONSTTIME);
     BN_rand_range(gb, p); BN_mod_exp(gb, three, gb, p, ctx);
     long n = 0; double t0 = cpu(), t;
     do {
