@@ -12,42 +12,28 @@ import java.security.spec.RSAKeyGenParameterSpec;
 import java.security.spec.RSAPrivateCrtKeySpec;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
+import javax.crypto.Cipher;
 
 /**
  * A server RSA private key (with CRT parameters) used to decrypt req_DH_params.encrypted_data.
  * MTProto clients expect 2048-bit keys (256-byte ciphertexts). Immutable and thread-safe;
  * {@link #toString()} shows no secrets.
  *
- * <p>The private operation uses the CRT parameters directly with {@link BigInteger#modPow} (which
- * is not constant-time) behind RSA base blinding, as the JDK's {@code RSA/ECB/NoPadding} does: the
- * input is multiplied by {@code u = r^e} and the result by {@code v = r^-1} for a random {@code r},
- * so the exponentiations never see the attacker's value. Unlike the JDK, the blinding
- * multiplications are done in the two 1024-bit CRT halves (u mod p, u mod q, v mod p, v mod q),
- * which is the same arithmetic at a quarter of the cost, and there is no Cipher set-up per call.
- * Like the JDK, the next blinding pair is the square of the previous one ({@code (r^2)^e, r^-2});
- * a fresh random pair is drawn when none is available (first use, concurrent use, every
- * {@link #BLINDING_REUSE} uses).
+ * <p>The private operation goes through the JDK's {@code RSA/ECB/NoPadding} cipher, which uses the
+ * CRT parameters and applies RSA blinding (the blinding randomness is the JDK provider's own).
  */
 public final class RsaKey {
-    /** Uses of a blinding pair chain (by squaring) before a fresh random r is drawn. */
-    static final int BLINDING_REUSE = 1024;
-    private static final SecureRandom BLINDING_RANDOM = new SecureRandom();
-
-    /** CRT halves of a blinding pair u = r^e mod n, v = r^-1 mod n; {@code uses} counts the chain. */
-    private record Blinding(BigInteger uP, BigInteger uQ, BigInteger vP, BigInteger vQ, int uses) {
-    }
+    private static final ThreadLocal<Cipher> RSA_RAW = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("RSA/ECB/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA/ECB/NoPadding not available", e);
+        }
+    });
 
     private final RSAPrivateCrtKey key;
     private final BigInteger n;
     private final BigInteger e;
-    private final BigInteger p;
-    private final BigInteger q;
-    private final BigInteger dP;
-    private final BigInteger dQ;
-    private final BigInteger qInv;
-    /** The next blinding pair, or null while one is in use (a concurrent caller then makes a new one). */
-    private final AtomicReference<Blinding> blinding = new AtomicReference<>();
     private final int modulusBytes;
     private final long fingerprint;
 
@@ -58,18 +44,8 @@ public final class RsaKey {
         if (e == null || e.signum() <= 0 || n.signum() <= 0 || n.bitLength() < 512) {
             throw new CryptoException("RSA key: unusable modulus or public exponent");
         }
-        this.p = key.getPrimeP();
-        this.q = key.getPrimeQ();
-        this.dP = key.getPrimeExponentP();
-        this.dQ = key.getPrimeExponentQ();
-        this.qInv = key.getCrtCoefficient();
-        if (p == null || q == null || dP == null || dQ == null || qInv == null || p.signum() <= 0
-                || q.signum() <= 0 || dP.signum() <= 0 || dQ.signum() <= 0 || qInv.signum() <= 0
-                || !p.multiply(q).equals(n) || !p.testBit(0) || !q.testBit(0)) {
-            throw new CryptoException("RSA key: p*q != n or unusable CRT parameters");
-        }
-        if (!q.multiply(qInv).mod(p).equals(BigInteger.ONE)) {
-            throw new CryptoException("RSA key: CRT coefficient is not q^-1 mod p");
+        if (!key.getPrimeP().multiply(key.getPrimeQ()).equals(n)) {
+            throw new CryptoException("RSA key: p*q != n");
         }
         this.modulusBytes = (n.bitLength() + 7) / 8;
         this.fingerprint = computeFingerprint(n, e);
@@ -184,43 +160,31 @@ public final class RsaKey {
      *
      * @throws CryptoException if {@code c} is not exactly modulusBytes long or its value is >= n
      */
-    public byte[] decryptRaw(byte[] c0) throws CryptoException {
-        Objects.requireNonNull(c0, "c");
-        if (c0.length != modulusBytes) {
-            throw new CryptoException("RSA input must be " + modulusBytes + " bytes, got " + c0.length);
+    public byte[] decryptRaw(byte[] c) throws CryptoException {
+        Objects.requireNonNull(c, "c");
+        if (c.length != modulusBytes) {
+            throw new CryptoException("RSA input must be " + modulusBytes + " bytes, got " + c.length);
         }
-        BigInteger c = new BigInteger(1, c0);
-        if (c.compareTo(n) >= 0) {
+        if (new BigInteger(1, c).compareTo(n) >= 0) {
             throw new CryptoException("RSA input is not smaller than the modulus");
         }
-        Blinding b = blinding.getAndSet(null);
-        if (b == null || b.uses() >= BLINDING_REUSE) {
-            b = newBlinding();
+        byte[] m;
+        try {
+            Cipher cipher = RSA_RAW.get();
+            cipher.init(Cipher.DECRYPT_MODE, key);
+            m = cipher.doFinal(c);
+        } catch (GeneralSecurityException ex) {
+            throw new CryptoException("RSA private operation failed", ex);
         }
-        // blinded CRT: m_p = ((c mod p) * u_p)^dP * v_p mod p, likewise mod q
-        BigInteger mP = c.mod(p).multiply(b.uP()).mod(p).modPow(dP, p).multiply(b.vP()).mod(p);
-        BigInteger mQ = c.mod(q).multiply(b.uQ()).mod(q).modPow(dQ, q).multiply(b.vQ()).mod(q);
-        blinding.compareAndSet(null, new Blinding(b.uP().multiply(b.uP()).mod(p), b.uQ().multiply(b.uQ()).mod(q),
-                b.vP().multiply(b.vP()).mod(p), b.vQ().multiply(b.vQ()).mod(q), b.uses() + 1));
-        // Garner: m = m_q + q * ((m_p - m_q) * qInv mod p)
-        BigInteger m = mP.subtract(mQ).multiply(qInv).mod(p).multiply(q).add(mQ);
-        if (m.compareTo(n) >= 0) {
-            throw new CryptoException("RSA private operation failed");
+        if (m.length == modulusBytes) {
+            return m;
         }
-        return Dh.toBytes(m, modulusBytes);
-    }
-
-    /** A fresh blinding pair for a random r in [2, n) coprime to n (always, unless r hits p or q). */
-    private Blinding newBlinding() {
-        while (true) {
-            BigInteger r = new BigInteger(n.bitLength() + 64, BLINDING_RANDOM).mod(n);
-            if (r.compareTo(BigInteger.ONE) <= 0 || !r.gcd(n).equals(BigInteger.ONE)) {
-                continue;
-            }
-            BigInteger u = r.modPow(e, n);
-            BigInteger v = r.modInverse(n);
-            return new Blinding(u.mod(p), u.mod(q), v.mod(p), v.mod(q), 0);
+        if (m.length > modulusBytes) {
+            throw new CryptoException("RSA output longer than the modulus");
         }
+        byte[] r = new byte[modulusBytes];
+        System.arraycopy(m, 0, r, modulusBytes - m.length, m.length);
+        return r;
     }
 
     /** TL {@code string} serialization of {@code data}. */
