@@ -37,6 +37,8 @@
 /* Bumped whenever a native signature or semantics change; NativeAesIge checks it. */
 #define MTGATE_IGE_ABI 1
 #define DEFAULT_CHUNK (64 * 1024)
+/* Up to this many bytes are copied to the stack instead of pinned (fewer JNI calls, no GC lock). */
+#define SMALL 1024
 
 static volatile int cpu_ok = 0;
 
@@ -44,10 +46,8 @@ static volatile int cpu_ok = 0;
 
 static void wipe(void *p, size_t n)
 {
-    volatile unsigned char *v = (volatile unsigned char *) p;
-    while (n--) {
-        *v++ = 0;
-    }
+    memset(p, 0, n);
+    /* The asm "reads" p's memory, so the compiler cannot drop the memset as a dead store. */
     __asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
@@ -217,11 +217,53 @@ JNIEXPORT void JNICALL Java_io_mtgate_crypto_NativeAesIge_ige0(JNIEnv *env, jcla
         throw_new(env, "java/lang/IllegalStateException", "mtgate_ige: AES-NI not verified (call cpuSupported0)");
         return;
     }
-    /* Defence in depth: the Java side has validated all of this already. */
-    if (key == NULL || iv == NULL || in == NULL || out == NULL
-            || (*env)->GetArrayLength(env, key) != 32 || (*env)->GetArrayLength(env, iv) != 32
-            || (len & 15) != 0
-            || !range_ok(inOff, len, (*env)->GetArrayLength(env, in))
+    if (key == NULL || iv == NULL || in == NULL || out == NULL || len < 0 || (len & 15) != 0) {
+        throw_new(env, "java/lang/IllegalStateException", "mtgate_ige: invalid arguments reached native code");
+        return;
+    }
+    if (len <= SMALL) {
+        /*
+         * Small message: two region copies instead of pinning (each JNI call costs a few ns, which
+         * is a large part of a 64-byte message). Get/SetByteArrayRegion are bounds-checked by the
+         * JVM, which doubles as the defence-in-depth check here.
+         */
+        uint8_t kb[32];
+        uint8_t ivb[32];
+        uint8_t buf[SMALL];
+        __m128i ks[15];
+        (*env)->GetByteArrayRegion(env, key, 0, 32, (jbyte *) kb);
+        (*env)->GetByteArrayRegion(env, iv, 0, 32, (jbyte *) ivb);
+        (*env)->GetByteArrayRegion(env, in, inOff, len, (jbyte *) buf);
+        int bad = (*env)->ExceptionCheck(env);
+        if (!bad && len > 0) {
+            __m128i iv_lo = LOAD(ivb);
+            __m128i iv_hi = LOAD(ivb + 16);
+            expand_enc_key(kb, ks);
+            if (encrypt) {
+                ige_encrypt_blocks(ks, buf, buf, (size_t) len / 16, &iv_lo, &iv_hi);
+            } else {
+                enc_to_dec_key(ks);
+                ige_decrypt_blocks(ks, buf, buf, (size_t) len / 16, &iv_lo, &iv_hi);
+            }
+            wipe(ks, sizeof ks);
+            (*env)->SetByteArrayRegion(env, out, outOff, len, (const jbyte *) buf);
+            bad = (*env)->ExceptionCheck(env);
+        }
+        wipe(kb, sizeof kb);
+        wipe(ivb, sizeof ivb);
+        wipe(buf, (size_t) len);
+        if (bad) {
+            (*env)->ExceptionClear(env);
+            throw_new(env, "java/lang/IllegalStateException", "mtgate_ige: invalid arguments reached native code");
+        }
+        return;
+    }
+    /*
+     * Defence in depth: the Java side has validated all of this already. What guards memory is
+     * re-checked: the ranges of in/out (pinned below); key and iv go through GetByteArrayRegion,
+     * which is bounds-checked by the JVM.
+     */
+    if (!range_ok(inOff, len, (*env)->GetArrayLength(env, in))
             || !range_ok(outOff, len, (*env)->GetArrayLength(env, out))) {
         throw_new(env, "java/lang/IllegalStateException", "mtgate_ige: invalid arguments reached native code");
         return;
@@ -239,8 +281,11 @@ JNIEXPORT void JNICALL Java_io_mtgate_crypto_NativeAesIge_ige0(JNIEnv *env, jcla
     __m128i ks[15];
     (*env)->GetByteArrayRegion(env, key, 0, 32, (jbyte *) kb);
     (*env)->GetByteArrayRegion(env, iv, 0, 32, (jbyte *) ivb);
-    if ((*env)->ExceptionCheck(env)) {
+    if ((*env)->ExceptionCheck(env)) { /* key or iv shorter than 32 bytes */
         wipe(kb, sizeof kb);
+        wipe(ivb, sizeof ivb);
+        (*env)->ExceptionClear(env);
+        throw_new(env, "java/lang/IllegalStateException", "mtgate_ige: invalid arguments reached native code");
         return;
     }
     expand_enc_key(kb, ks);
@@ -252,14 +297,18 @@ JNIEXPORT void JNICALL Java_io_mtgate_crypto_NativeAesIge_ige0(JNIEnv *env, jcla
     __m128i iv_hi = LOAD(ivb + 16);
     wipe(ivb, sizeof ivb);
 
-    const jboolean same = (*env)->IsSameObject(env, in, out);
+    /*
+     * Both arrays are pinned even when they are the same object (nested critical regions are
+     * allowed). Should a JVM hand out copies instead, "in" is read from its own copy and only "out"
+     * is copied back (mode 0 vs JNI_ABORT), so in-place still works.
+     */
     for (jint done = 0; done < len;) {
         jint n = len - done < chunk ? len - done : chunk;
         uint8_t *pin = (uint8_t *) (*env)->GetPrimitiveArrayCritical(env, in, NULL);
         if (pin == NULL) {
             break; /* OutOfMemoryError pending */
         }
-        uint8_t *pout = same ? pin : (uint8_t *) (*env)->GetPrimitiveArrayCritical(env, out, NULL);
+        uint8_t *pout = (uint8_t *) (*env)->GetPrimitiveArrayCritical(env, out, NULL);
         if (pout == NULL) {
             (*env)->ReleasePrimitiveArrayCritical(env, in, pin, JNI_ABORT);
             break;
@@ -269,10 +318,8 @@ JNIEXPORT void JNICALL Java_io_mtgate_crypto_NativeAesIge_ige0(JNIEnv *env, jcla
         } else {
             ige_decrypt_blocks(ks, pin + inOff + done, pout + outOff + done, (size_t) n / 16, &iv_lo, &iv_hi);
         }
-        if (!same) {
-            (*env)->ReleasePrimitiveArrayCritical(env, out, pout, 0);
-        }
-        (*env)->ReleasePrimitiveArrayCritical(env, in, pin, same ? 0 : JNI_ABORT);
+        (*env)->ReleasePrimitiveArrayCritical(env, out, pout, 0);
+        (*env)->ReleasePrimitiveArrayCritical(env, in, pin, JNI_ABORT);
         done += n;
     }
     wipe(ks, sizeof ks);

@@ -30,10 +30,17 @@ public class AesIgeBench {
         @Param({"64", "1024", "16384", "262144"})
         public int size;
         boolean nativeImpl;
-        byte[] key = new byte[32];
+        /** Keys are rotated: MTProto derives a new AES key per message, and the JDK skips the key
+         *  schedule when a Cipher is re-initialised with its previous key. */
+        final byte[][] keys = new byte[16][32];
+        int next;
         byte[] iv = new byte[32];
         byte[] in;
         byte[] out;
+
+        byte[] key() {
+            return keys[next++ & 15];
+        }
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -42,7 +49,9 @@ public class AesIgeBench {
                 throw new IllegalStateException("native kernel unavailable: " + IgeBenchAccess.nativeUnavailableReason());
             }
             SecureRandom r = new SecureRandom();
-            r.nextBytes(key);
+            for (byte[] k : keys) {
+                r.nextBytes(k);
+            }
             r.nextBytes(iv);
             in = new byte[size];
             out = new byte[size];
@@ -52,13 +61,13 @@ public class AesIgeBench {
 
     @Benchmark
     public byte[] encrypt(Msg s) {
-        IgeBenchAccess.encrypt(s.nativeImpl, s.key, s.iv, s.in, s.size, s.out);
+        IgeBenchAccess.encrypt(s.nativeImpl, s.key(), s.iv, s.in, s.size, s.out);
         return s.out;
     }
 
     @Benchmark
     public byte[] decrypt(Msg s) {
-        IgeBenchAccess.decrypt(s.nativeImpl, s.key, s.iv, s.in, s.size, s.out);
+        IgeBenchAccess.decrypt(s.nativeImpl, s.key(), s.iv, s.in, s.size, s.out);
         return s.out;
     }
 }

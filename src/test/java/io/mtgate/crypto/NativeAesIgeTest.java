@@ -165,6 +165,17 @@ class NativeAesIgeTest {
         assertThrows(IllegalStateException.class, () -> NativeAesIge.ige0(true, k, null, in, 0, out, 0, 16, CHUNK));
         assertThrows(IllegalStateException.class, () -> NativeAesIge.ige0(true, k, k, in, 0, out, Integer.MAX_VALUE, 16, CHUNK));
         assertArrayEquals(before, out);
+        // the same for inputs above the small-message size (pinned path)
+        byte[] bigIn = new byte[4096];
+        byte[] bigOut = new byte[4096];
+        Arrays.fill(bigOut, (byte) 9);
+        byte[] bigBefore = bigOut.clone();
+        assertThrows(IllegalStateException.class, () -> NativeAesIge.ige0(true, k, k, bigIn, 16, bigOut, 0, 4096, CHUNK));
+        assertThrows(IllegalStateException.class, () -> NativeAesIge.ige0(false, k, k, bigIn, 0, bigOut, 16, 4096, CHUNK));
+        assertThrows(IllegalStateException.class, () -> NativeAesIge.ige0(true, k, k, bigIn, 0, bigOut, -16, 2048, CHUNK));
+        assertThrows(IllegalStateException.class, () -> NativeAesIge.ige0(true, new byte[31], k, bigIn, 0, bigOut, 0, 2048, CHUNK));
+        assertThrows(IllegalStateException.class, () -> NativeAesIge.ige0(true, k, new byte[8], bigIn, 0, bigOut, 0, 2048, CHUNK));
+        assertArrayEquals(bigBefore, bigOut);
         // an out-of-range chunk falls back to the default inside native code, still correct
         byte[] key = new byte[32];
         new Random(1).nextBytes(key);
