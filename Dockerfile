@@ -3,6 +3,9 @@
 # the gateway generates one under /data on first start (mount a volume to keep it).
 
 FROM eclipse-temurin:17-jdk AS build
+# gcc + libc headers build the AES-NI IGE kernel (src/main/c) into the jar; without them the
+# build still succeeds and AesIge falls back to pure Java.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./

@@ -1,37 +1,53 @@
 package io.mtgate.crypto;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.security.GeneralSecurityException;
 import java.util.Objects;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * AES-256 in Infinite Garble Extension mode, as used by MTProto and OpenSSL's
  * {@code AES_ige_encrypt}: {@code c_j = E(p_j ^ c_{j-1}) ^ p_{j-1}}. The 32-byte IV is
  * {@code c_{-1}(16) || p_{-1}(16)} ("y_prev || x_prev") for both directions.
  *
- * <p>Encryption runs as one JCE {@code AES/CBC/NoPadding} call: with {@code y_j = c_j ^ p_{j-1}},
- * {@code y_j = E(q_j ^ y_{j-1})} where {@code q_0 = p_0}, {@code q_1 = p_1 ^ p_{-1}},
- * {@code q_j = p_j ^ p_{j-2}} and CBC IV {@code y_{-1} = c_{-1}}; one xor pass before and one
- * after. Decryption has no such mapping (the chain feeds the decryption output back into its
- * input), so it is one {@code AES/ECB/NoPadding} block call per 16 bytes.
+ * <p>Two implementations, chosen once when this class is initialised:
+ * <ul>
+ *   <li>{@code "native-aesni"} ({@link NativeAesIge}): a small AES-NI kernel in C called through
+ *       JNI, shipped inside the jar ({@code native/linux-x86_64/libmtgate_ige.so}). Used on Linux
+ *       x86_64 when the library loads and the CPU has AES-NI.</li>
+ *   <li>{@code "jdk"} ({@link JdkAesIge}): pure JCE, the automatic fallback. Forced with
+ *       {@code -Dmtgate.crypto.native=false}.</li>
+ * </ul>
+ * Both produce identical output; {@link #implementation()} tells which is active (logged once at
+ * INFO). Every argument is validated here, in Java, before either implementation runs.
  *
- * <p>Thread-safe: Cipher instances and the scratch buffer are per thread. Input and output may be
- * the same array at the same offset (in place); any other overlap is also handled.
+ * <p>Thread-safe. Input and output may be the same array at the same offset (in place); any other
+ * overlap is also handled.
  */
 public final class AesIge {
-    private static final VarHandle LONGS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    /** Scratch buffers larger than this are not kept by the thread after the call. */
-    private static final int MAX_RETAINED_SCRATCH = 1 << 20;
+    private static final Logger log = LoggerFactory.getLogger(AesIge.class);
 
-    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+    /** Value of {@link #implementation()} when the AES-NI kernel is used. */
+    public static final String NATIVE_AESNI = "native-aesni";
+    /** Value of {@link #implementation()} for the pure-JDK fallback. */
+    public static final String JDK = "jdk";
+
+    private static final boolean NATIVE = NativeAesIge.isAvailable();
+
+    static {
+        if (NATIVE) {
+            log.info("AES-256-IGE implementation: {} (JNI kernel {})", NATIVE_AESNI, NativeLibrary.origin());
+        } else {
+            log.info("AES-256-IGE implementation: {} (native kernel not used: {})", JDK,
+                    NativeLibrary.unavailableReason());
+        }
+    }
 
     private AesIge() {
+    }
+
+    /** {@code "native-aesni"} or {@code "jdk"}: the implementation in use, for logs and metrics. */
+    public static String implementation() {
+        return NATIVE ? NATIVE_AESNI : JDK;
     }
 
     /** Encrypts {@code data} (length a multiple of 16) into a new array. */
@@ -55,49 +71,10 @@ public final class AesIge {
      * @throws IndexOutOfBoundsException if a range lies outside its array
      */
     public static void encrypt(byte[] key, byte[] iv, byte[] in, int inOff, int len, byte[] out, int outOff) {
-        check(key, iv, in, inOff, len, out, outOff);
-        if (len == 0) {
-            return;
-        }
-        State st = STATE.get();
-        byte[] q = st.scratch(len); // holds plaintext-derived data until the thread's next call
-        try {
-            // q_j = p_j ^ p_{j-2}, with p_{-2} := 0 (so q_0 = p_0) and p_{-1} = iv[16..32)
-            long m2a = 0, m2b = 0;
-            long m1a = (long) LONGS.get(iv, 16), m1b = (long) LONGS.get(iv, 24);
-            for (int j = 0; j < len; j += 16) {
-                long pa = (long) LONGS.get(in, inOff + j), pb = (long) LONGS.get(in, inOff + j + 8);
-                LONGS.set(q, j, pa ^ m2a);
-                LONGS.set(q, j + 8, pb ^ m2b);
-                m2a = m1a;
-                m2b = m1b;
-                m1a = pa;
-                m1b = pb;
-            }
-            // y = CBC_E(q) with IV c_{-1}; q stays intact (distinct array), 'in' may now be overwritten
-            Cipher cbc = st.cbc;
-            cbc.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv, 0, 16));
-            int n = cbc.doFinal(q, 0, len, out, outOff);
-            if (n != len) {
-                throw new IllegalStateException("CBC produced " + n + " bytes, expected " + len);
-            }
-            // c_j = y_j ^ p_{j-1}; p recovered from q: p_j = q_j ^ p_{j-2}
-            m2a = 0;
-            m2b = 0;
-            m1a = (long) LONGS.get(iv, 16);
-            m1b = (long) LONGS.get(iv, 24);
-            for (int j = 0; j < len; j += 16) {
-                long pa = (long) LONGS.get(q, j) ^ m2a, pb = (long) LONGS.get(q, j + 8) ^ m2b;
-                int o = outOff + j;
-                LONGS.set(out, o, (long) LONGS.get(out, o) ^ m1a);
-                LONGS.set(out, o + 8, (long) LONGS.get(out, o + 8) ^ m1b);
-                m2a = m1a;
-                m2b = m1b;
-                m1a = pa;
-                m1b = pb;
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/CBC failed", e);
+        if (NATIVE) {
+            NativeAesIge.encrypt(key, iv, in, inOff, len, out, outOff);
+        } else {
+            JdkAesIge.encrypt(key, iv, in, inOff, len, out, outOff);
         }
     }
 
@@ -108,45 +85,19 @@ public final class AesIge {
      * @throws IndexOutOfBoundsException if a range lies outside its array
      */
     public static void decrypt(byte[] key, byte[] iv, byte[] in, int inOff, int len, byte[] out, int outOff) {
-        check(key, iv, in, inOff, len, out, outOff);
-        if (len == 0) {
-            return;
-        }
-        State st = STATE.get();
-        byte[] blk = st.blk;
-        byte[] dec = st.dec;
-        try {
-            Cipher ecb = st.ecbDec;
-            ecb.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"));
-            long cpa = (long) LONGS.get(iv, 0), cpb = (long) LONGS.get(iv, 8);   // c_{j-1}
-            long ppa = (long) LONGS.get(iv, 16), ppb = (long) LONGS.get(iv, 24); // p_{j-1}
-            for (int j = 0; j < len; j += 16) {
-                long ca = (long) LONGS.get(in, inOff + j), cb = (long) LONGS.get(in, inOff + j + 8);
-                LONGS.set(blk, 0, ca ^ ppa);
-                LONGS.set(blk, 8, cb ^ ppb);
-                if (ecb.update(blk, 0, 16, dec, 0) != 16) {
-                    throw new IllegalStateException("ECB block not produced");
-                }
-                ppa = (long) LONGS.get(dec, 0) ^ cpa;
-                ppb = (long) LONGS.get(dec, 8) ^ cpb;
-                LONGS.set(out, outOff + j, ppa);
-                LONGS.set(out, outOff + j + 8, ppb);
-                cpa = ca;
-                cpb = cb;
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/ECB failed", e);
-        } finally {
-            LONGS.set(blk, 0, 0L);
-            LONGS.set(blk, 8, 0L);
-            LONGS.set(dec, 0, 0L);
-            LONGS.set(dec, 8, 0L);
+        if (NATIVE) {
+            NativeAesIge.decrypt(key, iv, in, inOff, len, out, outOff);
+        } else {
+            JdkAesIge.decrypt(key, iv, in, inOff, len, out, outOff);
         }
     }
 
-    private static void check(byte[] key, byte[] iv, byte[] in, int inOff, int len, byte[] out, int outOff) {
+    /** The argument contract shared by both implementations (native code relies on it). */
+    static void check(byte[] key, byte[] iv, byte[] in, int inOff, int len, byte[] out, int outOff) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(iv, "iv");
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(out, "out");
         if (key.length != 32) {
             throw new IllegalArgumentException("AES-256-IGE key must be 32 bytes, got " + key.length);
         }
@@ -159,32 +110,4 @@ public final class AesIge {
         Objects.checkFromIndexSize(inOff, len, in.length);
         Objects.checkFromIndexSize(outOff, len, out.length);
     }
-
-    private static final class State {
-        final Cipher cbc = cipher("AES/CBC/NoPadding");
-        final Cipher ecbDec = cipher("AES/ECB/NoPadding");
-        final byte[] blk = new byte[16];
-        final byte[] dec = new byte[16];
-        byte[] scratch = new byte[4096];
-
-        byte[] scratch(int len) {
-            if (scratch.length >= len) {
-                return scratch;
-            }
-            byte[] b = new byte[Math.max(len, Math.min(MAX_RETAINED_SCRATCH, scratch.length * 2))];
-            if (b.length <= MAX_RETAINED_SCRATCH) {
-                scratch = b;
-            }
-            return b;
-        }
-
-        private static Cipher cipher(String t) {
-            try {
-                return Cipher.getInstance(t);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(t + " not available", e);
-            }
-        }
-    }
-
 }
