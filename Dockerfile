@@ -5,7 +5,7 @@
 FROM eclipse-temurin:17-jdk AS build
 # gcc + libc headers build the AES-NI IGE kernel (src/main/c) into the jar; without them the
 # build still succeeds and AesIge falls back to pure Java.
-RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev libssl-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
@@ -15,7 +15,7 @@ COPY db/ db/
 RUN ./mvnw -B -q -DskipTests package && cp target/mtgate-*.jar /src/mtgate.jar
 
 FROM eclipse-temurin:17-jre
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+RUN apt-get update && apt-get install -y --no-install-recommends curl openssl && rm -rf /var/lib/apt/lists/* \
     && groupadd --system mtgate && useradd --system --gid mtgate --home-dir /data mtgate \
     && mkdir -p /data && chown mtgate:mtgate /data
 COPY --from=build /src/mtgate.jar /opt/mtgate/mtgate.jar

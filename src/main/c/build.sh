@@ -27,10 +27,6 @@ flags=(-O2 -maes -msse4.1 -fPIC -shared -fvisibility=hidden -Wall -Wextra
        -I"$java_home/include" -I"$java_home/include/linux"
        -Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now -s)
 
-# Up to date? (the .so is newer than the source and this script)
-if [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$0" ]; then
-    exit 0
-fi
 
 # Probe the toolchain (libc headers, intrinsics, jni.h) on a trivial file, so that a missing
 # package is a warning while a real error in mtgate_ige.c still fails the build.
@@ -41,6 +37,27 @@ printf '#include <jni.h>\n#include <stdint.h>\n#include <string.h>\n#include <cp
     || warn "toolchain probe failed ($(head -c 300 "$tmp/probe.log" | tr '\n' ' '))"
 
 mkdir -p "$(dirname "$out")"
-"$cc" "${flags[@]}" -o "$tmp/lib.so" "$src"
-mv -f "$tmp/lib.so" "$out"
-echo "[INFO] built native AES-IGE kernel: $out"
+if ! { [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$0" ]; }; then
+    "$cc" "${flags[@]}" -o "$tmp/lib.so" "$src"
+    mv -f "$tmp/lib.so" "$out"
+    echo "[INFO] built native AES-IGE kernel: $out"
+fi
+
+# The constant-time modexp for the handshake links libcrypto; without its headers (Debian:
+# libssl-dev) it is skipped with a warning and io.mtgate.crypto.Dh uses BigInteger.
+bn_src="$src_dir/mtgate_bn.c"
+bn_out="$(dirname "$out")/libmtgate_bn.so"
+if [ -f "$bn_out" ] && [ "$bn_out" -nt "$bn_src" ] && [ "$bn_out" -nt "$0" ]; then
+    exit 0
+fi
+printf '#include <openssl/bn.h>\nint probe(void){return BN_num_bits(0);}\n' > "$tmp/bnprobe.c"
+if ! "$cc" -fPIC -shared -o "$tmp/bnprobe.so" "$tmp/bnprobe.c" -lcrypto >"$tmp/bnprobe.log" 2>&1; then
+    echo "[WARNING] native modexp not built (libcrypto headers missing: install libssl-dev); Dh will use BigInteger" >&2
+    exit 0
+fi
+bn_flags=(-O2 -fPIC -shared -fvisibility=hidden -Wall -Wextra
+          -I"$java_home/include" -I"$java_home/include/linux"
+          -Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now -s)
+"$cc" "${bn_flags[@]}" -o "$tmp/bn.so" "$bn_src" -lcrypto
+mv -f "$tmp/bn.so" "$bn_out"
+echo "[INFO] built native modexp (libcrypto): $bn_out"

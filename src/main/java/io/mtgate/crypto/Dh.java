@@ -8,8 +8,10 @@ import java.util.Objects;
  * Server side of the MTProto Diffie-Hellman exchange over Telegram's published 2048-bit safe prime
  * with g = 3.
  *
- * <p>Note: {@link BigInteger#modPow} is not constant-time. The exponent {@code a} is a fresh random
- * secret per handshake, which limits what a timing observer can learn from one exchange.
+ * <p>Exponentiations with the secret {@code a} go through {@link NativeModPow}: libcrypto's
+ * constant-time Montgomery exponentiation where the native library is built, else
+ * {@link BigInteger#modPow}, which is not constant-time (the exponent is a fresh random secret per
+ * handshake, which limits what a timing observer can learn from one exchange).
  */
 public final class Dh {
     /** Telegram's dh_prime (auth_key / security_guidelines pages): a 2048-bit safe prime. */
@@ -75,7 +77,7 @@ public final class Dh {
             if (a.signum() == 0) {
                 continue;
             }
-            BigInteger gA = G_BIG.modPow(a, PRIME);
+            BigInteger gA = NativeModPow.modPow(G_BIG, a, PRIME);
             if (isValidPublic(gA)) {
                 return new KeyPair(a, gA);
             }
@@ -92,7 +94,7 @@ public final class Dh {
         if (!isValidPublic(gB)) {
             throw new IllegalArgumentException("g_b out of range");
         }
-        return toBytes(gB.modPow(a, PRIME), 256);
+        return toBytes(NativeModPow.modPow(gB, a, PRIME), 256);
     }
 
     /** Minimal big-endian unsigned bytes (no sign byte; zero -> empty array). */

@@ -49,36 +49,12 @@ final class NativeLibrary {
 
     private static String[] load() {
         try {
-            if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
-                return fail("disabled by -D" + PROPERTY + "=false");
+            String problem = platformProblem();
+            if (problem != null) {
+                return fail(problem);
             }
-            String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-            String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-            if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-                return fail("no native build for " + os + "/" + arch);
-            }
-            Path file;
-            try (InputStream lib = NativeLibrary.class.getResourceAsStream(RESOURCE)) {
-                if (lib == null) {
-                    return fail(RESOURCE + " is not on the class path (built without gcc?)");
-                }
-                String dir = System.getProperty(TMPDIR_PROPERTY);
-                var perms = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-                file = dir == null || dir.isBlank()
-                        ? Files.createTempFile("mtgate_ige-", ".so", perms)
-                        : Files.createTempFile(Paths.get(dir), "mtgate_ige-", ".so", perms);
-                try (OutputStream o = Files.newOutputStream(file)) { // keeps the 0600 permissions
-                    lib.transferTo(o);
-                }
-            }
-            try {
-                System.load(file.toAbsolutePath().toString());
-            } finally {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    file.toFile().deleteOnExit();
-                }
+            if (!extractAndLoad(RESOURCE, "mtgate_ige-")) {
+                return fail(RESOURCE + " is not on the class path (built without gcc?)");
             }
             int abi = NativeAesIge.abiVersion0();
             if (abi != NativeAesIge.ABI_VERSION) {
@@ -91,6 +67,51 @@ final class NativeLibrary {
         } catch (IOException | RuntimeException | LinkageError e) {
             return fail(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /** True when this JVM may use the project's Linux x86_64 native libraries at all. */
+    static String platformProblem() {
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
+            return "disabled by -D" + PROPERTY + "=false";
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return "no native build for " + os + "/" + arch;
+        }
+        return null;
+    }
+
+    /**
+     * Copies a library from the class path to a private temp file, loads it and deletes the file.
+     *
+     * @return false when the resource is not on the class path
+     */
+    static boolean extractAndLoad(String resource, String prefix) throws IOException {
+        Path file;
+        try (InputStream lib = NativeLibrary.class.getResourceAsStream(resource)) {
+            if (lib == null) {
+                return false;
+            }
+            String dir = System.getProperty(TMPDIR_PROPERTY);
+            var perms = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+            file = dir == null || dir.isBlank()
+                    ? Files.createTempFile(prefix, ".so", perms)
+                    : Files.createTempFile(Paths.get(dir), prefix, ".so", perms);
+            try (OutputStream o = Files.newOutputStream(file)) { // keeps the 0600 permissions
+                lib.transferTo(o);
+            }
+        }
+        try {
+            System.load(file.toAbsolutePath().toString());
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                file.toFile().deleteOnExit();
+            }
+        }
+        return true;
     }
 
     private static String[] fail(String reason) {
