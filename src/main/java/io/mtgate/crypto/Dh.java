@@ -8,7 +8,7 @@ import java.util.Objects;
  * Server side of the MTProto Diffie-Hellman exchange over Telegram's published 2048-bit safe prime
  * with g = 3.
  *
- * <p>Exponentiations with the secret {@code a} go through {@link NativeModPow}: libcrypto's
+ * <p>Exponentiations with the secret {@code a} go through {@link NativeLibcrypto}: libcrypto's
  * constant-time Montgomery exponentiation where the native library is built, else
  * {@link BigInteger#modPow}, which is not constant-time (the exponent is a fresh random secret per
  * handshake, which limits what a timing observer can learn from one exchange).
@@ -77,7 +77,7 @@ public final class Dh {
             if (a.signum() == 0) {
                 continue;
             }
-            BigInteger gA = NativeModPow.modPow(G_BIG, a, PRIME);
+            BigInteger gA = NativeLibcrypto.modPow(G_BIG, a, PRIME);
             if (isValidPublic(gA)) {
                 return new KeyPair(a, gA);
             }
@@ -94,7 +94,7 @@ public final class Dh {
         if (!isValidPublic(gB)) {
             throw new IllegalArgumentException("g_b out of range");
         }
-        return toBytes(NativeModPow.modPow(gB, a, PRIME), 256);
+        return toBytes(NativeLibcrypto.modPow(gB, a, PRIME), 256);
     }
 
     /** Minimal big-endian unsigned bytes (no sign byte; zero -> empty array). */

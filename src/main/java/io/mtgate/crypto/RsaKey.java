@@ -36,6 +36,10 @@ public final class RsaKey {
     private final BigInteger e;
     private final int modulusBytes;
     private final long fingerprint;
+    /** libcrypto's copy of this key (0: use the JDK cipher); freed when this object is collected. */
+    private final long nativeHandle;
+
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     private RsaKey(RSAPrivateCrtKey key) throws CryptoException {
         this.key = key;
@@ -49,12 +53,22 @@ public final class RsaKey {
         }
         this.modulusBytes = (n.bitLength() + 7) / 8;
         this.fingerprint = computeFingerprint(n, e);
+        this.nativeHandle = NativeLibcrypto.importRsa(key);
+        if (nativeHandle != 0) {
+            long handle = nativeHandle;
+            CLEANER.register(this, () -> NativeLibcrypto.freeRsa(handle));
+        }
         // self-test: the private operation inverts the public one
         BigInteger probe = BigInteger.valueOf(0x4d54676174654cL);
         byte[] c = Dh.toBytes(probe.modPow(e, n), modulusBytes);
         if (!Dh.fromUnsignedBytes(decryptRaw(c)).equals(probe)) {
             throw new CryptoException("RSA key: private exponent does not match public key");
         }
+    }
+
+    /** Whether the private operation goes through libcrypto (else the JDK cipher). */
+    boolean usesLibcrypto() {
+        return nativeHandle != 0;
     }
 
     /** Generates a new key (public exponent 65537). MTProto needs {@code bits = 2048}. */
@@ -167,6 +181,9 @@ public final class RsaKey {
         }
         if (new BigInteger(1, c).compareTo(n) >= 0) {
             throw new CryptoException("RSA input is not smaller than the modulus");
+        }
+        if (nativeHandle != 0) {
+            return NativeLibcrypto.rsaDecrypt(nativeHandle, c);
         }
         byte[] m;
         try {
