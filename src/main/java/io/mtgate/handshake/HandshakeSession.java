@@ -11,7 +11,6 @@ import io.mtgate.crypto.RsaKey;
 import io.mtgate.crypto.RsaPadding;
 import io.mtgate.crypto.Sha;
 import io.mtgate.tl.Tl;
-import io.mtgate.tl.TlDecodeException;
 import io.mtgate.tl.TlLimits;
 import io.mtgate.tl.TlObject;
 import io.mtgate.tl.TlReader;
@@ -285,14 +284,8 @@ public final class HandshakeSession {
 
     // req_pq_multi#be7e8ef1 nonce:int128 = ResPQ;   req_pq#60469778 nonce:int128 = ResPQ;
     private HandshakeStep onReqPq(byte[] body) {
-        TlReader r = reader(body, 4);
-        byte[] nonce;
-        try {
-            nonce = r.readInt128();
-        } catch (TlDecodeException e) {
-            return fail(FailureReason.UNEXPECTED_REQUEST);
-        }
-        if (r.remaining() != 0) {
+        byte[] nonce = decodeExactly(body, TlReader::readInt128);
+        if (nonce == null) {
             return fail(FailureReason.UNEXPECTED_REQUEST);
         }
         for (Attempt at : attempts) {
@@ -318,14 +311,8 @@ public final class HandshakeSession {
     // req_DH_params#d712e4be nonce:int128 server_nonce:int128 p:string q:string
     //     public_key_fingerprint:long encrypted_data:string = Server_DH_Params;
     private HandshakeStep onReqDhParams(byte[] body) {
-        ReqDHParams req;
-        try {
-            TlReader r = reader(body, 4);
-            req = ReqDHParams.deserializeBare(r);
-            if (r.remaining() != 0) {
-                return fail(FailureReason.UNEXPECTED_REQUEST);
-            }
-        } catch (RuntimeException e) {
+        ReqDHParams req = decodeExactly(body, ReqDHParams::deserializeBare);
+        if (req == null) {
             return fail(FailureReason.UNEXPECTED_REQUEST);
         }
         Attempt at = find(req.nonce(), req.serverNonce());
@@ -416,14 +403,8 @@ public final class HandshakeSession {
 
     // set_client_DH_params#f5045f1f nonce:int128 server_nonce:int128 encrypted_data:string = Set_client_DH_params_answer;
     private HandshakeStep onSetClientDhParams(byte[] body) {
-        SetClientDHParams req;
-        try {
-            TlReader r = reader(body, 4);
-            req = SetClientDHParams.deserializeBare(r);
-            if (r.remaining() != 0) {
-                return fail(FailureReason.UNEXPECTED_REQUEST);
-            }
-        } catch (RuntimeException e) {
+        SetClientDHParams req = decodeExactly(body, SetClientDHParams::deserializeBare);
+        if (req == null) {
             return fail(FailureReason.UNEXPECTED_REQUEST);
         }
         Attempt at = find(req.nonce(), req.serverNonce());
@@ -606,6 +587,17 @@ public final class HandshakeSession {
     private HandshakeStep fail(FailureReason reason) {
         lastFailure = reason;
         return NOT_FOUND;
+    }
+
+    /** The body after its constructor id, decoded as exactly one value; null if it is not. */
+    private static <T> T decodeExactly(byte[] body, java.util.function.Function<TlReader, T> decoder) {
+        try {
+            TlReader r = reader(body, 4);
+            T value = decoder.apply(r);
+            return r.remaining() == 0 ? value : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static TlReader reader(byte[] body, int offset) {
