@@ -2,6 +2,7 @@ package io.mtgate.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mtgate.authkey.AuthKeyStore;
+import io.mtgate.authkey.CachingAuthKeyStore;
 import io.mtgate.authkey.InMemoryTemporaryKeys;
 import io.mtgate.authkey.JdbcAuthKeyStore;
 import io.mtgate.crypto.RsaKey;
@@ -67,8 +68,11 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    AuthKeyStore mtgateAuthKeyStore(DataSource dataSource, InMemoryTemporaryKeys temporaryKeys) {
-        return JdbcAuthKeyStore.create(dataSource, temporaryKeys);
+    AuthKeyStore mtgateAuthKeyStore(GatewayProperties props, DataSource dataSource,
+            InMemoryTemporaryKeys temporaryKeys, Clock clock) {
+        GatewayProperties.KeyCache c = props.keyCache();
+        return new CachingAuthKeyStore(JdbcAuthKeyStore.create(dataSource, temporaryKeys), clock, c.maxKeys(),
+                c.ttl(), c.maxUnknown(), c.negativeTtl());
     }
 
     @Bean

@@ -28,7 +28,8 @@ public record GatewayProperties(
         @Valid @NotNull @DefaultValue Tcp tcp,
         @Valid @NotNull @DefaultValue Rsa rsa,
         @Valid @NotNull @DefaultValue Handshake handshake,
-        @Valid @NotNull @DefaultValue TempKeys tempKeys) {
+        @Valid @NotNull @DefaultValue TempKeys tempKeys,
+        @Valid @NotNull @DefaultValue KeyCache keyCache) {
 
     /**
      * The TCP listener that accepts every TCP transport (detected from the first bytes).
@@ -81,6 +82,21 @@ public record GatewayProperties(
 
     /** @param maxCount temporary keys kept in memory at most; beyond it new temp keys are refused */
     public record TempKeys(@Min(1) @DefaultValue("1000000") int maxCount) {
+    }
+
+    /**
+     * The in-process cache in front of the key database.
+     *
+     * @param maxKeys known keys kept in memory (about 0.5 KiB each)
+     * @param ttl how long a known key is served from memory
+     * @param maxUnknown unknown auth_key_ids remembered, so floods of made-up ids skip the database
+     * @param negativeTtl how long an unknown id is remembered (a key created here clears it at once)
+     */
+    public record KeyCache(
+            @Min(0) @DefaultValue("100000") int maxKeys,
+            @NotNull @DefaultValue("10m") Duration ttl,
+            @Min(0) @DefaultValue("100000") int maxUnknown,
+            @NotNull @DefaultValue("30s") Duration negativeTtl) {
     }
 
     /** The key files to load, with the default applied. */
