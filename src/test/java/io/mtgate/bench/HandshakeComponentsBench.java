@@ -61,7 +61,7 @@ public class HandshakeComponentsBench {
         for (int i = 0; i < ciphertexts.length; i++) {
             byte[] data = new byte[100];
             rnd.nextBytes(data);
-            ciphertexts[i] = HandshakeTranscripts.encryptRsaPad(rnd, key.modulus(), key.publicExponent(), data);
+            ciphertexts[i] = new io.mtgate.handshake.TestClient(rnd, key.modulus(), key.publicExponent(), key.fingerprint()).encryptRsaPad(data);
         }
         a = Dh.generate(rnd).a();
         gB = Dh.generate(rnd).gA();
