@@ -12,12 +12,34 @@ import java.util.TreeMap;
 
 /**
  * Build-time TL code generator, run by Maven (exec-maven-plugin) as a single-file Java program in
- * the generate-sources phase. Each {@code --schema package=file[;strings=bytes]} becomes one Java
+ * the generate-sources phase. Each {@code --schema package=file[;option...]} becomes one Java
  * package: a record per constructor and function, a sealed-free marker interface per boxed type
  * (named {@code T<Type>}), and a {@code Schema} class holding the id registry. Several schemas
  * (the MTProto service schema and each API layer) coexist in their own packages.
  *
- * Usage: java TlGenerator.java --out DIR --schema pkg=file[;strings=bytes] ...
+ * <p>Schema options, separated by {@code ;}:
+ * <ul>
+ *   <li>{@code strings=bytes}: TL {@code string} fields become {@code byte[]} (MTProto, whose
+ *       strings carry binary big numbers).</li>
+ *   <li>{@code skip=name1,name2,...}: leave out the named declarations (constructors or functions,
+ *       by full TL name). Used for tdlib's {@code telegram_api.tl} (layers 222, 228), which carries
+ *       entries that are not part of the official API: the {@code invokeWith...Prefix} functions
+ *       that reuse the id of the real {@code invokeWith...} function, the entries copied from
+ *       {@code mtproto.tl} ({@code ipPort}, {@code ipPortSecret}, {@code accessPointRule},
+ *       {@code help.configSimple}) and tdlib's legacy constructors. Every listed name must exist in
+ *       the file, so a stale list fails the build instead of silently skipping nothing.</li>
+ *   <li>{@code extra=file}: also read the declarations of another TL file, appended after the
+ *       schema's own. Used to add back {@code null#56730bcc = Null;}, which tdlib leaves out.</li>
+ * </ul>
+ * The skip list is explicit by design: there is no "drop the second declaration with a known id"
+ * rule. Instead an id or name declared twice in one schema (after skipping) fails generation, so a
+ * new tdlib layer that adds another clashing entry is noticed at build time, not when
+ * {@code Schema.REGISTRY} is first initialised. Declarations without an {@code #id} (built-in types
+ * such as {@code int ? = Int;}, tdlib's {@code test.*} functions) are never on the wire and are
+ * ignored, as are the runtime built-ins {@code boolFalse}, {@code boolTrue}, {@code true} and
+ * {@code vector}.
+ *
+ * Usage: java TlGenerator.java --out DIR --schema pkg=file[;strings=bytes][;skip=a,b][;extra=file] ...
  */
 public class TlGenerator {
 
@@ -62,16 +84,65 @@ public class TlGenerator {
         for (String[] s : schemas) {
             String[] fileAndOpts = s[1].split(";");
             boolean stringsAsBytes = false;
+            Set<String> skip = new java.util.LinkedHashSet<>();
+            List<Path> extras = new ArrayList<>();
             for (int i = 1; i < fileAndOpts.length; i++) {
-                if (fileAndOpts[i].equals("strings=bytes")) {
+                String opt = fileAndOpts[i].trim();
+                if (opt.equals("strings=bytes")) {
                     stringsAsBytes = true;
+                } else if (opt.startsWith("skip=")) {
+                    for (String name : opt.substring(5).split(",")) {
+                        if (!name.isBlank()) {
+                            skip.add(name.trim());
+                        }
+                    }
+                } else if (opt.startsWith("extra=")) {
+                    extras.add(Path.of(opt.substring(6).trim()));
                 } else {
-                    throw new IllegalArgumentException("unknown schema option " + fileAndOpts[i]);
+                    throw new IllegalArgumentException("unknown schema option " + opt);
                 }
             }
-            Path file = Path.of(fileAndOpts[0]);
+            Path file = Path.of(fileAndOpts[0].trim());
             List<Combinator> combinators = parse(Files.readString(file, StandardCharsets.UTF_8));
+            for (Path extra : extras) {
+                combinators.addAll(parse(Files.readString(extra, StandardCharsets.UTF_8)));
+            }
+            combinators = applySkips(combinators, skip, file);
+            checkUniqueIds(combinators, file);
             new PackageWriter(out, s[0], combinators, stringsAsBytes, file.getFileName().toString()).write();
+        }
+    }
+
+    /** Drops the declarations named in {@code skip}; every name must be present. */
+    static List<Combinator> applySkips(List<Combinator> combinators, Set<String> skip, Path file) {
+        if (skip.isEmpty()) {
+            return combinators;
+        }
+        Set<String> unused = new java.util.LinkedHashSet<>(skip);
+        List<Combinator> kept = new ArrayList<>();
+        for (Combinator c : combinators) {
+            if (skip.contains(c.name())) {
+                unused.remove(c.name());
+            } else {
+                kept.add(c);
+            }
+        }
+        if (!unused.isEmpty()) {
+            throw new IllegalStateException("skip names not declared in " + file + ": " + unused);
+        }
+        return kept;
+    }
+
+    /** An id-keyed registry can hold each id once; fail here rather than in Schema's initialiser. */
+    static void checkUniqueIds(List<Combinator> combinators, Path file) {
+        Map<Integer, String> seen = new HashMap<>();
+        for (Combinator c : combinators) {
+            String prior = seen.putIfAbsent(c.id(), c.name());
+            if (prior != null) {
+                throw new IllegalStateException(String.format(
+                        "%s: id %08x declared by both %s and %s (add one to the schema's skip= list)",
+                        file, c.id(), prior, c.name()));
+            }
         }
     }
 
@@ -240,12 +311,24 @@ public class TlGenerator {
                 String body = header()
                         + "/** TL boxed type {@code " + type + "}. */\n"
                         + "public interface " + iface + " extends io.mtgate.tl.TlObject {\n}\n";
-                Files.writeString(dir.resolve(iface + ".java"), body);
+                writeIfChanged(dir.resolve(iface + ".java"), body);
             }
             for (Combinator c : combinators) {
-                Files.writeString(dir.resolve(classNames.get(c.name()) + ".java"), combinatorClass(c));
+                writeIfChanged(dir.resolve(classNames.get(c.name()) + ".java"), combinatorClass(c));
             }
-            Files.writeString(dir.resolve("Schema.java"), schemaClass());
+            writeIfChanged(dir.resolve("Schema.java"), schemaClass());
+        }
+
+        /**
+         * Leaves an unchanged file (and its timestamp) alone, so a build without a clean does not
+         * see ~10,000 "changed" generated sources and recompile the whole module.
+         */
+        static void writeIfChanged(Path file, String text) throws IOException {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            if (Files.isRegularFile(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
+                return;
+            }
+            Files.write(file, bytes);
         }
 
         String header() {
