@@ -97,10 +97,19 @@ class ConnectionRateLimitTest {
                     } else {
                         assertArrayEquals(intLe(4), len);
                         assertArrayEquals(intLe(-429), in.readNBytes(4));
-                        assertEquals(-1, in.read(), "closed after -429");
+                        assertClosed(in);
                     }
                 }
             }
+        }
+    }
+
+    /** End of stream, or a reset: the server may close before the kernel has taken all we sent. */
+    private static void assertClosed(InputStream in) throws java.io.IOException {
+        try {
+            assertEquals(-1, in.read(), "closed after -429");
+        } catch (java.net.SocketException reset) {
+            assertTrue(String.valueOf(reset.getMessage()).contains("reset"), reset.toString());
         }
     }
 
