@@ -1,9 +1,6 @@
 package io.mtgate.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -47,10 +44,10 @@ public final class AesIgeReport {
             String[] kv = arg.split("=", 2);
             a.put(kv[0], kv[1]);
         }
-        String loadBefore = loadavg();
-        String cpu = cpuModel();
+        String loadBefore = BenchEnv.loadavg();
+        String cpu = BenchEnv.cpuModel();
         String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
-        String ossl = run(List.of("openssl", "version")).trim();
+        String ossl = BenchEnv.run(List.of("openssl", "version")).trim();
         double[] before = opensslCbc(a.get("opensslSeconds"), false);
         double[] beforeWall = opensslCbc(a.get("opensslSeconds"), true);
 
@@ -62,14 +59,14 @@ public final class AesIgeReport {
                 .measurementIterations(Integer.parseInt(a.get("iterations")))
                 .measurementTime(TimeValue.seconds(Long.parseLong(a.get("seconds"))))
                 .build();
-        String loadMid = loadavg();
+        String loadMid = BenchEnv.loadavg();
         Collection<RunResult> results = new Runner(opt).run();
 
-        String loadCpu = loadavg();
+        String loadCpu = BenchEnv.loadavg();
         Map<String, Double> cpuRates = cpuTimeRates(Double.parseDouble(a.getOrDefault("cpuSeconds", "1")));
         double[] after = opensslCbc(a.get("opensslSeconds"), false);
         double[] afterWall = opensslCbc(a.get("opensslSeconds"), true);
-        String loadAfter = loadavg();
+        String loadAfter = BenchEnv.loadavg();
         double limit = (before[5] + after[5]) / 2; // 16 KiB column, MB/s
 
         Map<String, double[]> score = new TreeMap<>(); // "native encrypt 16384" -> {ops/s, error}
@@ -216,7 +213,7 @@ public final class AesIgeReport {
             cmd.add("-elapsed");
         }
         cmd.addAll(List.of("-evp", "aes-256-cbc", "-seconds", seconds));
-        String out = run(cmd);
+        String out = BenchEnv.run(cmd);
         for (String line : out.split("\n")) {
             if (line.toLowerCase(Locale.ROOT).startsWith("aes-256-cbc")) {
                 String[] f = line.trim().split("\\s+");
@@ -230,25 +227,5 @@ public final class AesIgeReport {
             }
         }
         throw new IllegalStateException("cannot parse openssl speed output:\n" + out);
-    }
-
-    private static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(cmd + " failed:\n" + out);
-        }
-        return out;
-    }
-
-    private static String loadavg() throws IOException {
-        String[] f = Files.readString(Paths.get("/proc/loadavg")).trim().split("\\s+");
-        return f[0] + " " + f[1] + " " + f[2];
-    }
-
-    private static String cpuModel() throws IOException {
-        return Files.readAllLines(Paths.get("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                .map(l -> l.replaceFirst("model name\\s*:\\s*", "")).findFirst().orElse("?")
-                + ", " + Runtime.getRuntime().availableProcessors() + " CPUs";
     }
 }

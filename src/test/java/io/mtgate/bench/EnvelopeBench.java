@@ -10,10 +10,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -175,7 +171,7 @@ public class EnvelopeBench {
             a.put(kv[0], kv[1]);
         }
         String os = a.get("opensslSeconds");
-        String load0 = loadavg();
+        String load0 = BenchEnv.loadavg();
         Map<String, Double> nativeBefore = nativeRates(os);
         Options opt = new OptionsBuilder()
                 .include(EnvelopeBench.class.getName() + ".")
@@ -185,12 +181,12 @@ public class EnvelopeBench {
                 .measurementIterations(Integer.parseInt(a.get("iterations")))
                 .measurementTime(TimeValue.seconds(Long.parseLong(a.get("seconds"))))
                 .build();
-        String load1 = loadavg();
+        String load1 = BenchEnv.loadavg();
         Collection<RunResult> results = new Runner(opt).run();
-        String load2 = loadavg();
+        String load2 = BenchEnv.loadavg();
         Map<String, Double> cpu = cpuRates(Double.parseDouble(a.get("cpuSeconds")));
         Map<String, Double> nativeAfter = nativeRates(os);
-        String load3 = loadavg();
+        String load3 = BenchEnv.loadavg();
 
         Map<String, double[]> jmh = new TreeMap<>();
         for (RunResult r : results) {
@@ -199,9 +195,9 @@ public class EnvelopeBench {
                     new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
         }
         StringBuilder sb = new StringBuilder("\n==== Encrypted message path ====\n");
-        sb.append("CPU: ").append(cpuModel()).append("\nJDK: ").append(System.getProperty("java.vm.name")).append(' ')
+        sb.append("CPU: ").append(BenchEnv.cpuModel()).append("\nJDK: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append("\nAES-IGE: ").append(AesIge.implementation())
-                .append("\nOpenSSL: ").append(run(List.of("openssl", "version")).trim())
+                .append("\nOpenSSL: ").append(BenchEnv.run(List.of("openssl", "version")).trim())
                 .append("\nload average: before openssl ").append(load0).append("; before JMH ").append(load1)
                 .append("; before CPU-time loop ").append(load2).append("; after ").append(load3).append('\n');
         sb.append("openssl raw (MB/s, before/after): ").append(nativeBefore.keySet().stream()
@@ -251,7 +247,7 @@ public class EnvelopeBench {
 
     /** B/s from {@code openssl speed -evp alg -bytes n -seconds s} (default: user CPU time). */
     static double openssl(String alg, int bytes, String seconds) throws IOException, InterruptedException {
-        String out = run(List.of("openssl", "speed", "-evp", alg, "-bytes", Integer.toString(bytes), "-seconds", seconds));
+        String out = BenchEnv.run(List.of("openssl", "speed", "-evp", alg, "-bytes", Integer.toString(bytes), "-seconds", seconds));
         for (String line : out.split("\n")) {
             String l = line.trim().toLowerCase(Locale.ROOT);
             if (l.startsWith(alg) || l.startsWith(alg.replace("sha256", "sha2-256"))) {
@@ -263,25 +259,5 @@ public class EnvelopeBench {
             }
         }
         throw new IllegalStateException("cannot parse openssl speed output:\n" + out);
-    }
-
-    private static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(cmd + " failed:\n" + out);
-        }
-        return out;
-    }
-
-    private static String loadavg() throws IOException {
-        String[] f = Files.readString(Paths.get("/proc/loadavg")).trim().split("\\s+");
-        return f[0] + " " + f[1] + " " + f[2];
-    }
-
-    private static String cpuModel() throws IOException {
-        return Files.readAllLines(Paths.get("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                .map(l -> l.replaceFirst("model name\\s*:\\s*", "")).findFirst().orElse("?")
-                + ", " + Runtime.getRuntime().availableProcessors() + " CPUs";
     }
 }
