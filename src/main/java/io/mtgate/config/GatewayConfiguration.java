@@ -131,11 +131,11 @@ public class GatewayConfiguration {
 
     @Bean
     GatewayServer mtgateServer(GatewayProperties props, TransportSettings transport, HandshakeServices services,
-            Clock clock) {
+            io.mtgate.server.SessionServices sessionServices, Clock clock) {
         // At most 100k addresses are counted per window, a few MiB at worst.
         ConnectionRateLimiter limiter = new ConnectionRateLimiter(props.tcp().maxConnectionsPerAddress(),
                 props.tcp().connectionRateWindow(), 100_000, clock);
-        return new GatewayServer(props.tcp().host(), props.tcp().port(), transport, services, limiter);
+        return new GatewayServer(props.tcp().host(), props.tcp().port(), transport, services, sessionServices, limiter);
     }
 
     /** Starts the listener once the context is ready and stops it first on shutdown. */

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Gateway events as Micrometer meters under {@code mtproto.*}; every tag has a bounded value set. */
-public final class MicrometerGatewayEvents implements GatewayEvents {
+public final class MicrometerGatewayEvents implements GatewayEvents, io.mtgate.session.SessionEvents {
     private final MeterRegistry registry;
     private final AtomicLong open = new AtomicLong();
     private final Counter opened;
@@ -23,6 +23,15 @@ public final class MicrometerGatewayEvents implements GatewayEvents {
     private final Map<String, Counter> failures = new ConcurrentHashMap<>();
     private final Counter unknownKeys;
     private final Map<CloseReason, Counter> rejected = new EnumMap<>(CloseReason.class);
+    private final Counter envelopeRejected;
+    private final AtomicLong sessions = new AtomicLong();
+    private final Counter accepted;
+    private final Counter duplicates;
+    private final Counter rpcOk;
+    private final Counter rpcError;
+    private final Counter resent;
+    private final Counter queueDropped;
+    private final Map<Integer, Counter> badMessages = new ConcurrentHashMap<>();
 
     public MicrometerGatewayEvents(MeterRegistry registry) {
         this.registry = registry;
@@ -39,6 +48,14 @@ public final class MicrometerGatewayEvents implements GatewayEvents {
         temporaryKeys = handshakes("ok", "temporary");
         retries = handshakes("retry", "none");
         unknownKeys = Counter.builder("mtproto.auth.key.unknown").register(registry);
+        envelopeRejected = Counter.builder("mtproto.messages.rejected").tag("reason", "envelope").register(registry);
+        registry.gauge("mtproto.sessions", sessions);
+        accepted = Counter.builder("mtproto.messages.accepted").register(registry);
+        duplicates = Counter.builder("mtproto.messages.duplicate").register(registry);
+        rpcOk = Counter.builder("mtproto.rpc.answered").tag("result", "ok").register(registry);
+        rpcError = Counter.builder("mtproto.rpc.answered").tag("result", "error").register(registry);
+        resent = Counter.builder("mtproto.messages.resent").register(registry);
+        queueDropped = Counter.builder("mtproto.messages.queue.dropped").register(registry);
         for (CloseReason reason : CloseReason.values()) {
             rejected.put(reason, Counter.builder("mtproto.transport.rejected")
                     .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
@@ -95,5 +112,52 @@ public final class MicrometerGatewayEvents implements GatewayEvents {
     @Override
     public void unknownAuthKey() {
         unknownKeys.increment();
+    }
+
+    @Override
+    public void envelopeRejected() {
+        envelopeRejected.increment();
+    }
+
+    @Override
+    public void sessionCreated() {
+        sessions.incrementAndGet();
+    }
+
+    @Override
+    public void sessionRemoved() {
+        sessions.decrementAndGet();
+    }
+
+    /** Codes are the fixed set of checklist 3.7 (16..64), so the tag stays bounded. */
+    @Override
+    public void badMessage(int code) {
+        badMessages.computeIfAbsent(code, c -> Counter.builder("mtproto.messages.bad")
+                .tag("code", Integer.toString(c)).register(registry)).increment();
+    }
+
+    @Override
+    public void messageAccepted() {
+        accepted.increment();
+    }
+
+    @Override
+    public void duplicateMessage() {
+        duplicates.increment();
+    }
+
+    @Override
+    public void rpcAnswered(boolean error) {
+        (error ? rpcError : rpcOk).increment();
+    }
+
+    @Override
+    public void resent(int messages) {
+        resent.increment(messages);
+    }
+
+    @Override
+    public void queueDropped(int messages) {
+        queueDropped.increment(messages);
     }
 }

@@ -43,4 +43,8 @@ public interface GatewayEvents {
     /** An encrypted message named an auth_key_id that is not known. */
     default void unknownAuthKey() {
     }
+
+    /** An encrypted message failed the envelope checks (length, msg_key, padding) and got -404. */
+    default void envelopeRejected() {
+    }
 }

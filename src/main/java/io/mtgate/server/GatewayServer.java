@@ -26,11 +26,13 @@ public final class GatewayServer implements AutoCloseable {
     private final int port;
     private final TransportSettings transport;
     private final HandshakeServices services;
+    private final SessionServices sessionServices;
     private final ConnectionRateLimiter rateLimiter;
     private DisposableServer server;
 
     public GatewayServer(String host, int port, TransportSettings transport, HandshakeServices services,
-                         ConnectionRateLimiter rateLimiter) {
+                         SessionServices sessionServices, ConnectionRateLimiter rateLimiter) {
+        this.sessionServices = sessionServices;
         this.host = host;
         this.port = port;
         this.transport = transport;
@@ -47,7 +49,7 @@ public final class GatewayServer implements AutoCloseable {
                 .port(port)
                 .doOnChannelInit((observer, channel, remote) -> {
                     channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, PipelineNames.APPLICATION,
-                            new MtprotoConnectionHandler(services));
+                            new MtprotoConnectionHandler(services, sessionServices));
                     if (rateLimiter.enabled()) {
                         channel.pipeline().addBefore(PipelineNames.APPLICATION, RATE_LIMIT,
                                 new ConnectionRateLimitHandler(rateLimiter, services.events()));

@@ -9,7 +9,13 @@ import io.mtgate.handshake.HandshakeSession;
 import io.mtgate.handshake.HandshakeStep;
 import io.mtgate.handshake.PendingKey;
 import io.mtgate.handshake.StoreOutcome;
+import io.mtgate.session.DecryptedMessage;
+import io.mtgate.session.EncryptedEnvelope;
+import io.mtgate.session.SessionKey;
+import io.mtgate.session.SessionManager;
 import io.mtgate.transport.InboundFrame;
+import io.mtgate.transport.QuickAck;
+import io.mtgate.transport.TransportKind;
 import io.mtgate.transport.OutboundFrame;
 import io.mtgate.transport.TransportDetected;
 import io.mtgate.transport.TransportError;
@@ -21,6 +27,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +43,29 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     private static final Logger log = LoggerFactory.getLogger(MtprotoConnectionHandler.class);
     static final int ERROR_NOT_FOUND = -404;
 
-    private final HandshakeServices services;
-    private HandshakeSession handshake;
+    /** Encrypted frames kept while this connection's key is being looked up. */
+    static final int MAX_FRAMES_AWAITING_KEY = 16;
+    /** Sessions one connection may carry (checklist 1.12 allows several; clients use one or two). */
+    static final int MAX_SESSIONS_PER_CONNECTION = 32;
 
-    public MtprotoConnectionHandler(HandshakeServices services) {
+    private final HandshakeServices services;
+    private final SessionServices sessionServices;
+    private HandshakeSession handshake;
+    private boolean paddedTransport;
+
+    // Encrypted traffic: the connection's auth key once looked up, and the sessions it carried.
+    private SessionKey key;
+    private ConnectionLink link;
+    private ArrayDeque<PendingFrame> awaitingKey;
+    private long awaitedKeyId;
+    private long[] sessionIds = new long[0];
+
+    private record PendingFrame(byte[] packet, boolean quickAck) {
+    }
+
+    public MtprotoConnectionHandler(HandshakeServices services, SessionServices sessionServices) {
         this.services = services;
+        this.sessionServices = sessionServices;
     }
 
     @Override
@@ -54,6 +80,13 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         if (handshake != null) {
             handshake.forgetAll(); // wipes new_nonce, the DH secret and tmp keys of unfinished attempts
         }
+        if (link != null) {
+            link.cancelTimers();
+            for (long sessionId : sessionIds) {
+                sessionServices.sessions().detach(key.id(), sessionId, link);
+            }
+        }
+        awaitingKey = null;
         super.channelInactive(ctx);
     }
 
@@ -61,6 +94,7 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof TransportDetected detected) {
             services.events().transportDetected(detected.kind(), detected.obfuscated());
+            paddedTransport = detected.kind() == TransportKind.PADDED_INTERMEDIATE;
         }
         super.userEventTriggered(ctx, evt);
     }
@@ -81,7 +115,8 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
             if (authKeyId == 0) {
                 onPlain(ctx, ByteBufUtil.getBytes(content));
             } else {
-                onEncrypted(ctx, new AuthKeyId(authKeyId));
+                onEncrypted(ctx, authKeyId, ByteBufUtil.getBytes(content, content.readerIndex(),
+                        encryptedLength(content.readableBytes())), frame.quickAckRequested());
             }
         } finally {
             frame.release();
@@ -162,6 +197,7 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     private void afterStore(ChannelHandlerContext ctx, PendingKey key, StoreOutcome outcome) {
         HandshakeStep step = handshake.onKeyStored(key, outcome);
         if (outcome == StoreOutcome.SAVED && step instanceof HandshakeStep.Reply) {
+            sessionServices.initialSalts().record(key.authKey().id(), key.initialServerSalt(), key.createdAt());
             services.events().handshakeCompleted(key.temporary());
         } else if (outcome == StoreOutcome.DUPLICATE_ID) {
             services.events().handshakeRetry();
@@ -171,22 +207,52 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void onEncrypted(ChannelHandlerContext ctx, AuthKeyId id) {
-        // Encrypted sessions arrive with the session layer; until then a known key's messages are
-        // dropped and an unknown key is told -404, which is what the client must hear either way.
+    /**
+     * Padded intermediate appends 0..15 random bytes to a frame; the encrypted message itself is
+     * 24 bytes plus whole 16-byte blocks, so the padding is cut by length (checklist 1.4). Other
+     * transports carry the message exactly and a misaligned length is refused by the envelope.
+     */
+    private int encryptedLength(int frameLength) {
+        if (!paddedTransport || frameLength < EncryptedEnvelope.OUTER_HEADER) {
+            return frameLength;
+        }
+        return EncryptedEnvelope.OUTER_HEADER + ((frameLength - EncryptedEnvelope.OUTER_HEADER) & ~15);
+    }
+
+    private void onEncrypted(ChannelHandlerContext ctx, long authKeyId, byte[] packet, boolean quickAck) {
+        if (key != null && key.id().value() == authKeyId) {
+            onMessage(ctx, packet, quickAck);
+            return;
+        }
+        if (awaitingKey != null) {
+            if (authKeyId != awaitedKeyId || awaitingKey.size() >= MAX_FRAMES_AWAITING_KEY) {
+                ctx.close(); // a second key while the first is looked up, or a flood before the answer
+                return;
+            }
+            awaitingKey.add(new PendingFrame(packet, quickAck));
+            return;
+        }
+        if (key != null) {
+            // One key per connection (the session binding of checklist 1.12 assumes it); a client
+            // switching keys opens a new connection.
+            fail(ctx, ERROR_NOT_FOUND);
+            return;
+        }
+        awaitedKeyId = authKeyId;
+        awaitingKey = new ArrayDeque<>(4);
+        awaitingKey.add(new PendingFrame(packet, quickAck));
+        AuthKeyId id = new AuthKeyId(authKeyId);
         try {
             services.blockingExecutor().execute(() -> {
-                boolean known;
+                Optional<StoredAuthKey> found;
                 try {
-                    known = services.store().find(id).isPresent();
+                    found = services.store().find(id);
                 } catch (RuntimeException e) {
                     log.warn("auth key lookup failed: {}", e.toString());
-                    known = true; // never make a client drop a key because our storage failed
+                    found = null;
                 }
-                if (!known) {
-                    services.events().unknownAuthKey();
-                    ctx.executor().execute(() -> fail(ctx, ERROR_NOT_FOUND));
-                }
+                Optional<StoredAuthKey> result = found;
+                ctx.executor().execute(() -> onKeyLookup(ctx, result));
             });
         } catch (RejectedExecutionException e) {
             // Storage is saturated: we cannot tell whether the key exists, and a -404 would make
@@ -194,6 +260,74 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
             log.debug("key lookup queue full: closing connection");
             ctx.close();
         }
+    }
+
+    /** {@code found} is null when storage failed: never make a client drop a key for that, close. */
+    private void onKeyLookup(ChannelHandlerContext ctx, Optional<StoredAuthKey> found) {
+        ArrayDeque<PendingFrame> frames = awaitingKey;
+        awaitingKey = null;
+        if (frames == null || !ctx.channel().isActive()) {
+            return;
+        }
+        if (found == null) {
+            ctx.close();
+            return;
+        }
+        if (found.isEmpty() || found.get().isExpiredAt(services.clock().instant())) {
+            services.events().unknownAuthKey();
+            fail(ctx, ERROR_NOT_FOUND);
+            return;
+        }
+        StoredAuthKey stored = found.get();
+        key = new SessionKey(stored.id(), stored.type(), stored.expiresAt());
+        link = new ConnectionLink(ctx, EncryptedEnvelope.forKey(new io.mtgate.crypto.AuthKey(stored.body())),
+                services.random());
+        for (PendingFrame f : frames) {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            onMessage(ctx, f.packet(), f.quickAck());
+        }
+    }
+
+    private void onMessage(ChannelHandlerContext ctx, byte[] packet, boolean quickAck) {
+        if (key.expiresAt() != null && !services.clock().instant().isBefore(key.expiresAt())) {
+            fail(ctx, ERROR_NOT_FOUND); // the temporary key expired while the connection was open
+            return;
+        }
+        Optional<DecryptedMessage> decrypted = link.envelope().decryptInPlace(packet);
+        if (decrypted.isEmpty()) {
+            // Length, msg_key and padding failures look the same from outside (checklist 3.3).
+            services.events().envelopeRejected();
+            fail(ctx, ERROR_NOT_FOUND);
+            return;
+        }
+        DecryptedMessage message = decrypted.get();
+        if (!trackSession(message.sessionId())) {
+            ctx.close(); // more sessions on one connection than any client uses
+            return;
+        }
+        SessionManager.Outcome outcome = sessionServices.sessions().receive(key, message, link);
+        if (outcome == SessionManager.Outcome.KEY_DESTROYED) {
+            fail(ctx, ERROR_NOT_FOUND);
+        } else if (outcome == SessionManager.Outcome.ACCEPTED && quickAck) {
+            ctx.writeAndFlush(new QuickAck(message.quickAckToken()), ctx.voidPromise());
+        }
+    }
+
+    private boolean trackSession(long sessionId) {
+        for (long s : sessionIds) {
+            if (s == sessionId) {
+                return true;
+            }
+        }
+        if (sessionIds.length >= MAX_SESSIONS_PER_CONNECTION) {
+            return false;
+        }
+        long[] grown = java.util.Arrays.copyOf(sessionIds, sessionIds.length + 1);
+        grown[sessionIds.length] = sessionId;
+        sessionIds = grown;
+        return true;
     }
 
     private static void fail(ChannelHandlerContext ctx, int code) {

@@ -78,7 +78,7 @@ class ConnectionRateLimitTest {
                 DhKeySource.onDemand(random), random, InstantSource.system(), new InMemoryAuthKeyStore(),
                 Runnable::run, GatewayEvents.NONE);
         ConnectionRateLimiter limiter = new ConnectionRateLimiter(2, Duration.ofMinutes(10), 100, InstantSource.system());
-        try (GatewayServer server = new GatewayServer("127.0.0.1", 0, TransportSettings.defaults(), services, limiter)) {
+        try (GatewayServer server = new GatewayServer("127.0.0.1", 0, TransportSettings.defaults(), services, TestSessionServices.create(), limiter)) {
             server.start();
             byte[] reqPqMulti = HexFormat.of().parseHex(
                     "000000000000000060970500ebe5776714000000f18e7ebe79f0afb50252e5fc96924bfcecda4f05");

@@ -31,7 +31,7 @@ class SaturatedStoreTest {
                 DhKeySource.onDemand(random), random, InstantSource.system(), new InMemoryAuthKeyStore(), full,
                 GatewayEvents.NONE);
         ConnectionRateLimiter off = new ConnectionRateLimiter(0, Duration.ofSeconds(1), 1, InstantSource.system());
-        try (GatewayServer server = new GatewayServer("127.0.0.1", 0, TransportSettings.defaults(), services, off)) {
+        try (GatewayServer server = new GatewayServer("127.0.0.1", 0, TransportSettings.defaults(), services, TestSessionServices.create(), off)) {
             server.start();
             try (Socket s = new Socket("127.0.0.1", server.boundPort())) {
                 s.setSoTimeout(10_000);

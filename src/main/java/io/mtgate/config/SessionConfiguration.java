@@ -1,0 +1,107 @@
+package io.mtgate.config;
+
+import io.mtgate.authkey.AuthKeyStore;
+import io.mtgate.crypto.AuthKeyId;
+import io.mtgate.server.GatewayEvents;
+import io.mtgate.server.SessionServices;
+import io.mtgate.session.DerivedSalts;
+import io.mtgate.session.InitialSalts;
+import io.mtgate.session.KeyLifecycle;
+import io.mtgate.session.RpcErrors;
+import io.mtgate.session.RpcInvoker;
+import io.mtgate.session.SaltSource;
+import io.mtgate.session.SessionConfig;
+import io.mtgate.session.SessionEvents;
+import io.mtgate.session.SessionManager;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wiring of the encrypted-session layer (io.mtgate.session) into the gateway. */
+@Configuration(proxyBeanMethods = false)
+public class SessionConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(SessionConfiguration.class);
+
+    @Bean
+    InitialSalts mtgateInitialSalts(SessionProperties props, GatewayProperties gateway) {
+        return new InitialSalts(props.salts().initialValidity(), Math.max(10_000, gateway.tempKeys().maxCount()));
+    }
+
+    @Bean
+    SaltSource mtgateSaltSource(SessionProperties props, GatewayProperties gateway, SecureRandom random,
+            InitialSalts initialSalts) {
+        SessionProperties.Salts s = props.salts();
+        Path file = s.secretFile() != null ? s.secretFile() : gateway.dataDir().resolve("salt-secret");
+        byte[] secret = SaltSecretProvisioner.loadOrCreate(file, random);
+        return new DerivedSalts(secret, s.period(), s.overlap(), s.earlyAcceptance(), initialSalts);
+    }
+
+    /** destroy_auth_key: the key is deleted from the store (and its caches) off the event loop. */
+    @Bean
+    KeyLifecycle mtgateKeyLifecycle(AuthKeyStore store, ExecutorService mtgateKeyStoreExecutor, InitialSalts initialSalts) {
+        return (AuthKeyId id, java.util.function.Consumer<KeyLifecycle.DestroyResult> done) -> {
+            try {
+                mtgateKeyStoreExecutor.execute(() -> {
+                    KeyLifecycle.DestroyResult result;
+                    try {
+                        result = store.delete(id) ? KeyLifecycle.DestroyResult.DESTROYED : KeyLifecycle.DestroyResult.NONE;
+                        initialSalts.forget(id);
+                    } catch (RuntimeException e) {
+                        log.warn("destroy_auth_key: could not delete key {}: {}", id, e.toString());
+                        result = KeyLifecycle.DestroyResult.FAILED;
+                    }
+                    done.accept(result);
+                });
+            } catch (RejectedExecutionException e) {
+                done.accept(KeyLifecycle.DestroyResult.FAILED);
+            }
+        };
+    }
+
+    @Bean
+    SessionManager mtgateSessionManager(SessionProperties props, SaltSource salts, ObjectProvider<RpcInvoker> invokers,
+            KeyLifecycle lifecycle, GatewayEvents events, Clock clock, SecureRandom random) {
+        SessionConfig config = new SessionConfig(props.replayWindow(), props.maxPast(), props.maxFuture(),
+                SessionConfig.DEFAULT.maxContainerMessages(), SessionConfig.DEFAULT.maxVectorIds(),
+                Math.toIntExact(props.maxUnpackedSize().toBytes()), props.maxQueuedMessages(),
+                SessionConfig.DEFAULT.maxPacketBody(), SessionConfig.DEFAULT.largeAnswer(), props.idleTimeout(),
+                props.maxSessionsPerKey(), props.pushQueueTtl(), props.maxPushQueue());
+        RpcInvoker invoker = invokers.getIfAvailable(() -> (call, reply) ->
+                reply.complete(RpcErrors.of(400, "INPUT_METHOD_INVALID")));
+        SessionEvents sessionEvents = events instanceof SessionEvents se ? se : SessionEvents.NONE;
+        return new SessionManager(config, salts, invoker, lifecycle, sessionEvents, clock, random);
+    }
+
+    @Bean
+    SessionServices mtgateSessionServices(SessionManager sessions, InitialSalts initialSalts) {
+        return new SessionServices(sessions, initialSalts);
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService mtgateSessionSweeper(SessionManager sessions, SessionProperties props) {
+        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mtgate-session-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, props.sweepInterval().toMillis());
+        ex.scheduleWithFixedDelay(() -> {
+            try {
+                sessions.sweep();
+            } catch (RuntimeException e) {
+                log.warn("session sweep failed: {}", e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return ex;
+    }
+}
