@@ -727,8 +727,8 @@ public final class LoadGen {
                 badSalt.sum(), badMsg.sum(), badMsgCodes, other.sum(), failed.get(), closedUnexpectedly.get());
         if (pid > 0) {
             double serverCpu = s1.proc - s0.proc;
-            System.out.printf(Locale.ROOT, "  server CPU: %.2f s in %.2f s = %.2f cores; %.2f µs per request/response%n",
-                    serverCpu, secs, serverCpu / secs, serverCpu / count * 1e6);
+            System.out.printf(Locale.ROOT, "  server CPU: %.2f s in %.2f s = %.2f cores; %.2f µs per request/response (%.0f %% in the kernel)%n",
+                    serverCpu, secs, serverCpu / secs, serverCpu / count * 1e6, 100 * (s1.procSys - s0.procSys) / serverCpu);
         }
         double selfCpu = s1.self - s0.self;
         System.out.printf(Locale.ROOT, "  generator CPU: %.2f cores; %.2f µs per request/response%n", selfCpu / secs,
@@ -809,12 +809,18 @@ public final class LoadGen {
     }
 
     /** CPU seconds of a process (utime + stime), of this process, and busy seconds of the machine. */
-    record Cpu(double proc, double self, double busy) {
+    record Cpu(double proc, double procSys, double self, double busy) {
         static final double TICK = 100.0; // CLK_TCK on Linux x86_64
 
         static Cpu read(long pid) throws IOException {
             return new Cpu(pid > 0 ? procCpu(Path.of("/proc/" + pid + "/stat")) : 0,
+                    pid > 0 ? procSys(Path.of("/proc/" + pid + "/stat")) : 0,
                     procCpu(Path.of("/proc/self/stat")), machineBusy());
+        }
+
+        static double procSys(Path stat) throws IOException {
+            String s = Files.readString(stat);
+            return Long.parseLong(s.substring(s.lastIndexOf(')') + 2).split(" ")[12]) / TICK;
         }
 
         static double procCpu(Path stat) throws IOException {
