@@ -541,7 +541,10 @@ public final class LoadGen {
         /** Starts the load phase on this connection (event loop). */
         void startLoad() {
             sendTimes = new long[cap];
-            loadStart = System.nanoTime();
+            // rate mode: each connection gets a random phase, so the pings are spread over time
+            // instead of all connections sending in the same tick
+            loadStart = System.nanoTime()
+                    - (ratePerConnPerNano > 0 ? (long) (random.nextDouble() / ratePerConnPerNano) : 0);
             if (ratePerConnPerNano == 0) {
                 for (int i = 0; i < depth; i++) {
                     sendPing();
@@ -550,13 +553,13 @@ public final class LoadGen {
             }
         }
 
-        /** Rate mode: sends what is due (called by the loop's ticker). */
-        void tick(long now) {
+        /** Rate mode: writes what is due (called by the loop's ticker); true if anything was written. */
+        boolean tick(long now) {
             long due = (long) ((now - loadStart) * ratePerConnPerNano);
             long inFlight = nextPing - answered;
             long toSend = due - nextPing;
             if (toSend <= 0) {
-                return;
+                return false;
             }
             long room = cap - inFlight;
             if (toSend > room) {
@@ -567,6 +570,7 @@ public final class LoadGen {
             for (long i = 0; i < toSend; i++) {
                 sendPing();
             }
+            return toSend > 0;
         }
 
         /** Pings that could not be sent because too many are in flight are skipped, not queued. */
@@ -673,10 +677,9 @@ public final class LoadGen {
                     }
                     long now = System.nanoTime();
                     for (Conn c : list) {
-                        c.tick(now);
-                    }
-                    for (Conn c : list) {
-                        c.ctx.flush();
+                        if (c.tick(now)) {
+                            c.ctx.flush();
+                        }
                     }
                 }, tickMicros, tickMicros, TimeUnit.MICROSECONDS);
             }
