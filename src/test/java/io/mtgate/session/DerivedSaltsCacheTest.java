@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mtgate.crypto.AuthKeyId;
 import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.SplittableRandom;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /** The per-thread salt cache returns exactly what the HMAC gives, also across collisions and evictions. */
@@ -14,8 +18,16 @@ class DerivedSaltsCacheTest {
                 new InitialSalts(Duration.ofMinutes(30), 1000));
     }
 
+    /** The documented derivation, computed here independently: HMAC-SHA256(secret, id LE || slot LE)[0..8) LE. */
+    private static long expected(byte[] secret, long id, long slot) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+        byte[] h = mac.doFinal(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(id).putLong(slot).array());
+        return ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
     @Test
-    void cachedSaltsEqualComputedOnes() {
+    void cachedSaltsEqualComputedOnes() throws Exception {
         byte[] secret = new byte[32];
         new SplittableRandom(1).nextBytes(secret);
         DerivedSalts cached = salts(secret);
@@ -28,17 +40,20 @@ class DerivedSaltsCacheTest {
             for (long id : ids) {
                 for (long slot = 490_000; slot < 490_003; slot++) {
                     AuthKeyId key = new AuthKeyId(id);
-                    assertEquals(salts(secret).saltOf(key, slot), cached.saltOf(key, slot));
-                    assertEquals(salts(secret).saltOf(key, slot), cached.saltOf(key, slot), "second lookup (cached)");
+                    long want = expected(secret, id, slot);
+                    assertEquals(want, cached.saltOf(key, slot));
+                    assertEquals(want, cached.saltOf(key, slot), "second lookup (cached)");
                 }
             }
         }
-        assertEquals(salts(secret).saltOf(new AuthKeyId(7), -1), cached.saltOf(new AuthKeyId(7), -1));
-        assertEquals(salts(secret).saltOf(new AuthKeyId(0), 0), cached.saltOf(new AuthKeyId(0), 0));
+        assertEquals(expected(secret, 7, -1), cached.saltOf(new AuthKeyId(7), -1));
+        assertEquals(expected(secret, 7, -1), cached.saltOf(new AuthKeyId(7), -1));
+        assertEquals(expected(secret, 0, 0), cached.saltOf(new AuthKeyId(0), 0));
+        assertEquals(expected(secret, 0, 0), cached.saltOf(new AuthKeyId(0), 0));
     }
 
     @Test
-    void differentSecretsDoNotShareTheCache() {
+    void differentSecretsDoNotShareTheCache() throws Exception {
         byte[] a = new byte[32];
         byte[] b = new byte[32];
         b[0] = 1;
@@ -47,7 +62,9 @@ class DerivedSaltsCacheTest {
         AuthKeyId key = new AuthKeyId(42);
         long x = sa.saltOf(key, 5);
         long y = sb.saltOf(key, 5);
-        assertEquals(x, salts(a).saltOf(key, 5));
-        assertEquals(y, salts(b).saltOf(key, 5));
+        assertEquals(expected(a, 42, 5), x);
+        assertEquals(expected(b, 42, 5), y);
+        assertEquals(expected(a, 42, 5), sa.saltOf(key, 5));
+        assertEquals(expected(b, 42, 5), sb.saltOf(key, 5));
     }
 }
