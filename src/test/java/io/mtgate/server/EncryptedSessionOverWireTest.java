@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** Encrypted sessions end to end over real sockets: the receive pipeline, quick ACKs, destroy_auth_key. */
 class EncryptedSessionOverWireTest extends GatewayE2eBase {
+    @org.springframework.beans.factory.annotation.Autowired
+    io.mtgate.push.PushService push;
 
     private WireSession open(TransportKind kind, Mode mode) {
         WireClient wire = connect(kind, mode);
@@ -139,5 +141,47 @@ class EncryptedSessionOverWireTest extends GatewayE2eBase {
                     assertThat(m.body()).isEqualTo(created.body());
                 });
         wire2.close();
+    }
+
+    @Test
+    void pushIsDeliveredAcknowledgedAndResentUntilAcknowledged() {
+        WireSession s = open(TransportKind.INTERMEDIATE, Mode.OBFUSCATED);
+        s.send(new Ping(1), false);
+        s.await(Pong.CONSTRUCTOR_ID, new ArrayList<>());
+        io.mtgate.tl.api.l144.UpdatesTooLong update = new io.mtgate.tl.api.l144.UpdatesTooLong();
+        assertThat(push.send(s.key.id(), update)).isEqualTo(1);
+        WireSession.Message got = s.await(io.mtgate.tl.api.l144.UpdatesTooLong.CONSTRUCTOR_ID, new ArrayList<>());
+        assertThat(got.seqno() & 1).as("content-related").isEqualTo(1);
+        assertThat(got.msgId() & 3).as("server-initiated").isEqualTo(3);
+        s.wire.close();
+
+        // not acknowledged: the next connection of the session gets it again; a push made while no
+        // connection is open waits for it too
+        assertThat(push.send(s.key.id(), update)).isEqualTo(1); // the session still exists, without a connection
+        WireSession s2 = s.continueOn(connect(TransportKind.ABRIDGED, Mode.PLAIN));
+        s2.send(new Ping(2), false);
+        List<WireSession.Message> seen = new ArrayList<>();
+        s2.await(Pong.CONSTRUCTOR_ID, seen);
+        List<Long> updates = new ArrayList<>();
+        List<Long> all = new ArrayList<>();
+        for (WireSession.Message m : seen) {
+            all.add(m.msgId());
+            if (m.constructorId() == io.mtgate.tl.api.l144.UpdatesTooLong.CONSTRUCTOR_ID) {
+                updates.add(m.msgId());
+            }
+        }
+        assertThat(updates).hasSize(2).doesNotContain(got.msgId());
+        // acknowledge everything: a third connection gets nothing again
+        s2.send(new io.mtgate.tl.mtproto.MsgsAck(all), false);
+        s2.send(new Ping(9), false); // its pong proves the ack was processed before the close
+        s2.await(Pong.CONSTRUCTOR_ID, new ArrayList<>());
+        s2.wire.close();
+        WireSession s3 = s2.continueOn(intermediate());
+        s3.send(new Ping(3), false);
+        List<WireSession.Message> seen3 = new ArrayList<>();
+        s3.await(Pong.CONSTRUCTOR_ID, seen3);
+        assertThat(seen3).extracting(WireSession.Message::constructorId)
+                .doesNotContain(io.mtgate.tl.api.l144.UpdatesTooLong.CONSTRUCTOR_ID);
+        s3.wire.close();
     }
 }
