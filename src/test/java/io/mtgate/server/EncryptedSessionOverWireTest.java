@@ -184,4 +184,17 @@ class EncryptedSessionOverWireTest extends GatewayE2eBase {
                 .doesNotContain(io.mtgate.tl.api.l144.UpdatesTooLong.CONSTRUCTOR_ID);
         s3.wire.close();
     }
+
+    @Test
+    void aTemporaryKeyWorksUntilItExpiresThenGetsMinus404OnTheOpenConnection() {
+        WireClient wire = intermediate();
+        WireHandshake hs = new WireHandshake(wire, rsaKey());
+        hs.run(io.mtgate.handshake.TestClient.Variant.TEMP_DC, DC, 60);
+        WireSession s = new WireSession(wire, hs.authKey(), hs.expectedInitialSalt());
+        long ping = s.send(new Ping(1), false);
+        assertThat(s.await(Pong.CONSTRUCTOR_ID, new ArrayList<>()).decoded()).isEqualTo(new Pong(ping, 1));
+        clock.advance(java.time.Duration.ofSeconds(61));
+        s.send(new Ping(2), false);
+        wire.expectTransportErrorThenClose(-404);
+    }
 }
