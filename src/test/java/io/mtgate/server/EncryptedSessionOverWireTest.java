@@ -197,4 +197,19 @@ class EncryptedSessionOverWireTest extends GatewayE2eBase {
         s.send(new Ping(2), false);
         wire.expectTransportErrorThenClose(-404);
     }
+
+    @Test
+    void pingDelayDisconnectClosesTheConnectionUnlessRenewed() throws Exception {
+        WireSession s = open(TransportKind.ABRIDGED, Mode.OBFUSCATED);
+        // renewed every 500 ms with a 2 s delay: stays open for 2.5 s
+        for (int i = 0; i < 5; i++) {
+            long ping = s.send(new io.mtgate.tl.mtproto.PingDelayDisconnect(i, 2), false);
+            assertThat(s.await(Pong.CONSTRUCTOR_ID, new ArrayList<>()).decoded()).isEqualTo(new Pong(ping, i));
+            Thread.sleep(500);
+        }
+        // then left alone: closed after the delay
+        long t0 = System.nanoTime();
+        s.wire.expectClosed(java.time.Duration.ofSeconds(4));
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(java.time.Duration.ofMillis(1000));
+    }
 }
