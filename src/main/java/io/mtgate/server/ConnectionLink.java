@@ -41,13 +41,11 @@ final class ConnectionLink implements SessionLink {
 
     private final ChannelHandlerContext ctx;
     private final EncryptedEnvelope envelope;
-    private final RandomGenerator random;
     private ScheduledFuture<?> disconnectTimer;
 
-    ConnectionLink(ChannelHandlerContext ctx, EncryptedEnvelope envelope, RandomGenerator random) {
+    ConnectionLink(ChannelHandlerContext ctx, EncryptedEnvelope envelope) {
         this.ctx = ctx;
         this.envelope = envelope;
-        this.random = random;
     }
 
     long authKeyId() {

@@ -3,6 +3,7 @@ package io.mtgate.server;
 import io.mtgate.transport.PipelineNames;
 import io.mtgate.transport.TransportPipeline;
 import io.mtgate.transport.TransportSettings;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     /** Pipeline name of the per-address connection rate limit (present only when enabled). */
     public static final String RATE_LIMIT = "mtgate.rate-limit";
+    static final String FLUSH_CONSOLIDATION = "mtgate.flush-consolidation";
 
     private final String host;
     private final int port;
@@ -56,6 +58,9 @@ public final class GatewayServer implements AutoCloseable {
                     }
                     TransportPipeline.install(channel.pipeline(), transport,
                             (ch, reason) -> services.events().transportRejected(reason), services.random());
+                    // Answers to pipelined requests leave in one write system call per read batch
+                    // instead of one per answer (flushes from other threads still go out at once).
+                    channel.pipeline().addFirst(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, true));
                 })
                 // Our handlers consume every frame, so nothing reaches this subscriber; subscribing
                 // with unbounded demand keeps reactor-netty from switching auto-read off.

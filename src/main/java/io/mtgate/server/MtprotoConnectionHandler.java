@@ -292,8 +292,7 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         }
         StoredAuthKey stored = found.get();
         key = new SessionKey(stored.id(), stored.type(), stored.expiresAt());
-        link = new ConnectionLink(ctx, EncryptedEnvelope.forKey(new io.mtgate.crypto.AuthKey(stored.body())),
-                services.random());
+        link = new ConnectionLink(ctx, EncryptedEnvelope.forKey(new io.mtgate.crypto.AuthKey(stored.body())));
         for (PendingFrame f : frames) {
             if (!ctx.channel().isActive()) {
                 return;

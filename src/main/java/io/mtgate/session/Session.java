@@ -42,7 +42,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -66,16 +65,6 @@ final class Session implements SessionQueries {
 
     private static final int MAX_WAITERS = 1024;
 
-    /** A client message this session remembers (replay window). */
-    private static final class Received {
-        final int seqno;
-        int flags;
-
-        Received(int seqno, int flags) {
-            this.seqno = seqno;
-            this.flags = flags;
-        }
-    }
 
     /** A server message: queued, sent and waiting for its ack, or answered-and-kept for duplicates. */
     static final class Out {
@@ -112,9 +101,7 @@ final class Session implements SessionQueries {
     final SessionKey key;
     final long id;
 
-    private final TreeMap<Long, Received> received = new TreeMap<>();
-    /** Set when the window dropped ids: an id below all remembered ones can no longer be verified. */
-    private boolean windowEvicted;
+    private final ReplayWindow received;
     private boolean announced;
     private int serverSeq;
 
@@ -141,6 +128,7 @@ final class Session implements SessionQueries {
         this.key = key;
         this.id = id;
         int window = rt.config().replayWindow();
+        this.received = new ReplayWindow(window);
         this.answers = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Long, Out> eldest) {
@@ -228,12 +216,12 @@ final class Session implements SessionQueries {
         if (seconds > now.getEpochSecond() + rt.config().maxFuture().toSeconds()) {
             return refuse(msgId, seqno, 17);
         }
-        Received seen = received.get(msgId);
-        if (seen != null) {
+        int seen = received.indexOf(msgId);
+        if (seen >= 0) {
             if (ctor == ServiceIds.MSG_CONTAINER) {
                 return refuse(msgId, seqno, 19);
             }
-            duplicate(msgId, seen);
+            duplicate(msgId, received.flagsAt(seen));
             return false;
         }
         if (tooOldToVerify(msgId)) {
@@ -295,9 +283,9 @@ final class Session implements SessionQueries {
     private void receiveInner(Container.Inner inner, SessionLink link, Deferred deferred) {
         long msgId = inner.msgId();
         int seqno = inner.seqno();
-        Received seen = received.get(msgId);
-        if (seen != null) {
-            duplicate(msgId, seen);
+        int seen = received.indexOf(msgId);
+        if (seen >= 0) {
+            duplicate(msgId, received.flagsAt(seen));
             return;
         }
         if (tooOldToVerify(msgId)) {
@@ -361,33 +349,23 @@ final class Session implements SessionQueries {
      * even (non content-related) seqnos.
      */
     private int orderError(long msgId, int seqno) {
-        Map.Entry<Long, Received> before = received.lowerEntry(msgId);
-        if (before != null) {
-            int s = before.getValue().seqno;
-            if (s > seqno || (s == seqno && (seqno & 1) != 0)) {
-                return 32;
-            }
+        long before = received.seqnoBefore(msgId);
+        if (before != ReplayWindow.NONE && (before > seqno || (before == seqno && (seqno & 1) != 0))) {
+            return 32;
         }
-        Map.Entry<Long, Received> after = received.higherEntry(msgId);
-        if (after != null) {
-            int s = after.getValue().seqno;
-            if (s < seqno || (s == seqno && (seqno & 1) != 0)) {
-                return 33;
-            }
+        long after = received.seqnoAfter(msgId);
+        if (after != ReplayWindow.NONE && (after < seqno || (after == seqno && (seqno & 1) != 0))) {
+            return 33;
         }
         return 0;
     }
 
     private boolean tooOldToVerify(long msgId) {
-        return windowEvicted && !received.isEmpty() && msgId < received.firstKey();
+        return received.evicted() && !received.isEmpty() && msgId < received.first();
     }
 
     private void remember(long msgId, int seqno, int flags) {
-        received.put(msgId, new Received(seqno, flags));
-        if (received.size() > rt.config().replayWindow()) {
-            received.pollFirstEntry();
-            windowEvicted = true;
-        }
+        received.add(msgId, seqno, flags);
     }
 
     private boolean refuse(long msgId, int seqno, int code) {
@@ -406,13 +384,13 @@ final class Session implements SessionQueries {
         enqueue(Tl.serialize(new NewSessionCreated(firstMsgId, rt.random().nextLong(), salt)), true, true, 0);
     }
 
-    private void duplicate(long msgId, Received seen) {
+    private void duplicate(long msgId, int seenFlags) {
         rt.events().duplicateMessage();
         Out answer = answers.get(msgId);
         if (answer == null) {
             // Still running (its answer will come) or not an RPC: it is not executed again, only
             // acknowledged so the client stops resending it.
-            if ((seen.flags & F_CONTENT_RELATED) != 0 && !running.containsKey(msgId)) {
+            if ((seenFlags & F_CONTENT_RELATED) != 0 && !running.containsKey(msgId)) {
                 ackLater(msgId);
             }
             return;
@@ -553,7 +531,7 @@ final class Session implements SessionQueries {
         if (len < 4 || (len & 3) != 0 || len != content.length - 20 || (origId & 3) != 0) {
             return;
         }
-        if (received.containsKey(origId)) {
+        if (received.contains(origId)) {
             if ((origSeqno & 1) != 0) {
                 ackLater(origId);
             }
@@ -626,32 +604,33 @@ final class Session implements SessionQueries {
         byte[] info = new byte[ids.size()];
         for (int i = 0; i < info.length; i++) {
             long q = ids.get(i);
-            Received r = received.get(q);
+            int r = received.indexOf(q);
             int s;
-            if (r == null) {
+            if (r < 0) {
                 if (running.containsKey(q)) {
                     s = 4 | 32;
-                } else if (received.isEmpty() || q > received.lastKey()) {
+                } else if (received.isEmpty() || q > received.last()) {
                     s = 3;
-                } else if (q < received.firstKey()) {
+                } else if (q < received.first()) {
                     s = 1;
                 } else {
                     s = 2;
                 }
             } else {
+                int f = received.flagsAt(r);
                 s = 4;
-                if ((r.flags & F_CONTENT_RELATED) == 0) {
+                if ((f & F_CONTENT_RELATED) == 0) {
                     s |= 16;
-                } else if ((r.flags & F_ACKED_BY_SERVER) != 0) {
+                } else if ((f & F_ACKED_BY_SERVER) != 0) {
                     s |= 8;
                 }
-                if ((r.flags & F_RPC) != 0) {
+                if ((f & F_RPC) != 0) {
                     s |= 32;
                 }
-                if ((r.flags & F_ANSWERED) != 0) {
+                if ((f & F_ANSWERED) != 0) {
                     s |= 64;
                 }
-                if ((r.flags & F_ANSWER_ACKED) != 0) {
+                if ((f & F_ANSWER_ACKED) != 0) {
                     s |= 128;
                 }
             }
@@ -671,10 +650,7 @@ final class Session implements SessionQueries {
             rt.events().rpcAnswered(error);
             Out out = enqueueRpcResult(msgId, result);
             answers.put(msgId, out);
-            Received r = received.get(msgId);
-            if (r != null) {
-                r.flags |= F_ANSWERED | F_ACKED_BY_SERVER;
-            }
+            received.addFlags(msgId, F_ANSWERED | F_ACKED_BY_SERVER);
             complete(msgId, error ? QueryOutcome.FAILED : QueryOutcome.SUCCEEDED);
             if (dispatching == 0) {
                 flushLocked();
@@ -785,10 +761,7 @@ final class Session implements SessionQueries {
     }
 
     private void markServerAcked(long clientMsgId) {
-        Received r = received.get(clientMsgId);
-        if (r != null) {
-            r.flags |= F_ACKED_BY_SERVER;
-        }
+        received.addFlags(clientMsgId, F_ACKED_BY_SERVER);
     }
 
     private void acknowledge(long serverMsgId) {
@@ -801,10 +774,7 @@ final class Session implements SessionQueries {
         unacked.remove(out);
         pending.remove(out);
         if (out.reqMsgId != 0) {
-            Received r = received.get(out.reqMsgId);
-            if (r != null) {
-                r.flags |= F_ANSWER_ACKED;
-            }
+            received.addFlags(out.reqMsgId, F_ANSWER_ACKED);
             // Only metadata is kept for a duplicate of an acknowledged query (msg_detailed_info).
             out.body = null;
         }
