@@ -23,7 +23,7 @@ public enum ApiLayer {
     public static final ApiLayer NEWEST = L228;
 
     private final int number;
-    /** Loaded on first use: each schema is ~2,000 classes. */
+    /** Loaded on first use: each schema is ~2,000 classes (seconds of class initialisation). */
     private volatile TlRegistry registry;
 
     ApiLayer(int number) {
@@ -53,6 +53,27 @@ public enum ApiLayer {
             registry = r;
         }
         return r;
+    }
+
+    /** True once {@link #registry()} has been loaded (it no longer costs a class initialisation). */
+    public boolean isLoaded() {
+        return registry != null;
+    }
+
+    /**
+     * Loads every layer's schema on a daemon thread. Initialising one schema's ~2,000 classes takes
+     * seconds, which must not happen on an event loop: the dispatcher moves a query whose layer is
+     * not loaded yet to its executor, and this makes that rare after start-up.
+     */
+    public static Thread preloadInBackground() {
+        Thread t = new Thread(() -> {
+            for (ApiLayer l : values()) {
+                l.registry();
+            }
+        }, "mtgate-tl-preload");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** The layer a client of {@code clientLayer} is served with; empty below {@link #OLDEST}. */

@@ -84,6 +84,21 @@ public final class ClientLayers {
     }
 
     /**
+     * What memory holds for {@code key} (else for {@code permanent}), without loading anything:
+     * for a query that states its layer, which needs no stored one. {@link KnownClient#UNKNOWN}
+     * when nothing is in memory.
+     */
+    public KnownClient peek(AuthKeyId key, AuthKeyId permanent) {
+        for (AuthKeyId id : new AuthKeyId[] {key, permanent}) {
+            CompletableFuture<KnownClient> f = id == null ? null : cache.getIfPresent(id);
+            if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+                return f.join();
+            }
+        }
+        return KnownClient.UNKNOWN;
+    }
+
+    /**
      * Records what this query said (a stated layer and/or initConnection) on top of {@code previous}
      * and returns the merged view; persists it for a permanent key.
      *

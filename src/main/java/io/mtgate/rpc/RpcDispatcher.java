@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Take the wrappers off ({@link InvokeWrappers}); malformed → {@code 400 INPUT_FETCH_ERROR};
  *       invokeWithLayer below 144 → {@code 400 CONNECTION_LAYER_INVALID}.</li>
- *   <li>Layer: the stated one, else the key's last known ({@link ClientLayers}; may load from
- *       {@code auths} on the blocking executor), else {@link RpcSettings#defaultLayer()}. Record what
+ *   <li>Layer: the stated one, else the key's last known ({@link ClientLayers}: memory, or a load
+ *       from {@code auths} on the blocking executor when the key is not in memory), else {@link RpcSettings#defaultLayer()}. Record what
  *       the query said (layer, initConnection).</li>
- *   <li>Decode the method with that layer's schema: an id the layer does not have, or that is not a
+ *   <li>Decode the method with that layer's schema (if that schema is not loaded yet, on the handler
+ *       executor: loading takes seconds, see {@link ApiLayer#preloadInBackground()}): an id the layer does not have, or that is not a
  *       function → {@code 400 INPUT_METHOD_INVALID_<id>_0}; bad arguments → {@code 400 INPUT_FETCH_ERROR}.</li>
  *   <li>A temporary key not bound to a permanent key may call only {@code auth.bindTempAuthKey},
  *       {@code help.getConfig} and {@code help.getNearestDc}: else {@code 401 AUTH_KEY_PERM_EMPTY}.</li>
@@ -101,7 +102,11 @@ public final class RpcDispatcher implements RpcInvoker {
             }
             SessionKey key = call.key();
             AuthKeyId permanent = key.temporary() ? bindings.permanentFor(key.id()).orElse(null) : key.id();
-            clients.lookup(key.id(), permanent).whenComplete((known, err) -> {
+            // A query that names its layer needs no stored one: no load, no thread hop.
+            CompletionStage<ClientLayers.KnownClient> lookup = q.statedLayer() != null
+                    ? CompletableFuture.completedFuture(clients.peek(key.id(), permanent))
+                    : clients.lookup(key.id(), permanent);
+            lookup.whenComplete((known, err) -> {
                 if (err != null) {
                     log.warn("could not load the layer of key {}", key.id(), unwrap(err));
                     once.fail(RpcError.INTERNAL);
@@ -113,7 +118,7 @@ public final class RpcDispatcher implements RpcInvoker {
                                     call.clientAddress(), known)
                             : known;
                     dispatch(call, q, now, permanent, once);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     failUnexpected(e, q.methodId(), once);
                 }
             });
@@ -127,6 +132,22 @@ public final class RpcDispatcher implements RpcInvoker {
     private void dispatch(RpcCall call, UnwrappedQuery q, ClientLayers.KnownClient known, AuthKeyId permanent,
             Once once) {
         ApiLayer layer = ApiLayer.forClientLayer(known.clientLayer()).orElse(settings.defaultLayer());
+        if (!layer.isLoaded()) {
+            // Loading a schema takes seconds of class initialisation: never on an event loop.
+            try {
+                handlerExecutor.execute(() -> {
+                    try {
+                        layer.registry();
+                        dispatch(call, q, known, permanent, once);
+                    } catch (RuntimeException | Error e) {
+                        failUnexpected(e, q.methodId(), once);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                once.fail(RpcError.FLOOD_WAIT_1);
+            }
+            return;
+        }
         RpcContext ctx = new RpcContext(call.key(), permanent, call.sessionId(), call.msgId(), layer,
                 known.clientLayer(), known.clientInfo(), call.clientAddress(), q.options());
         TlFunction request;
@@ -280,7 +301,7 @@ public final class RpcDispatcher implements RpcInvoker {
         once.fail(RpcError.INTERNAL);
     }
 
-    private static void failUnexpected(RuntimeException e, int method, Once once) {
+    private static void failUnexpected(Throwable e, int method, Once once) {
         log.error("RPC dispatch failed for method {}", hex(method), e);
         once.fail(RpcError.INTERNAL);
     }
