@@ -19,8 +19,8 @@ import javax.sql.DataSource;
  *   <li>Upsert is UPDATE, then INSERT when no row matched, then UPDATE again when the INSERT lost a
  *       race on the unique {@code auth_key_id}: portable to all four databases (H2's default mode
  *       has no {@code ON DUPLICATE KEY}, PostgreSQL no {@code MERGE} before 15).</li>
- *   <li>Client-controlled strings are cut to their column widths (in code points: the databases
- *       count characters) and NUL characters are replaced (PostgreSQL refuses them). {@code params}
+ *   <li>Client-controlled strings are cut to their column widths (in UTF-16 units, never inside a
+ *       surrogate pair) and NUL characters are replaced (PostgreSQL refuses them). {@code params}
  *       longer than {@value #MAX_PARAMS_CHARS} characters is stored as {@code {}}. A client address
  *       longer than the 32-character {@code client_ip} column is stored as "".</li>
  *   <li>{@code proxy} is stored as {@code address:port}; {@code system_code} is left ''.</li>
@@ -148,13 +148,17 @@ public final class JdbcAuthsRepository implements AuthsRepository {
         st.setLong(12, r.dateActive());
     }
 
-    /** At most {@code max} code points, NUL replaced by U+FFFD. */
+    /**
+     * At most {@code max} UTF-16 units without splitting a surrogate pair, NUL replaced by U+FFFD.
+     * H2 counts UTF-16 units; MariaDB and PostgreSQL count code points, which are never more.
+     */
     static String column(String s, int max) {
         String t = s.replace('\0', '\uFFFD');
-        if (t.codePointCount(0, t.length()) <= max) {
+        if (t.length() <= max) {
             return t;
         }
-        return t.substring(0, t.offsetByCodePoints(0, max));
+        int cut = Character.isHighSurrogate(t.charAt(max - 1)) ? max - 1 : max;
+        return t.substring(0, cut);
     }
 
     static ClientInfo.ClientProxy parseProxy(String s) {
