@@ -16,6 +16,7 @@ import io.mtgate.rpc.builtin.BindTempAuthKeyHandler;
 import io.mtgate.rpc.builtin.DcConfig;
 import io.mtgate.rpc.builtin.HelpGetConfigHandler;
 import io.mtgate.rpc.builtin.HelpGetNearestDcHandler;
+import io.mtgate.server.GatewayServer;
 import io.mtgate.tl.TlLimits;
 import java.time.Clock;
 import java.util.List;
@@ -87,8 +88,9 @@ public class RpcConfiguration {
     }
 
     @Bean
-    HelpGetConfigHandler mtgateHelpGetConfigHandler(DcConfig dc, Clock clock) {
-        return new HelpGetConfigHandler(dc, clock);
+    HelpGetConfigHandler mtgateHelpGetConfigHandler(DcConfig dc, Clock clock, ObjectProvider<GatewayServer> server) {
+        // mtgate.tcp.port=0 (an ephemeral port): announce the port the listener got.
+        return new HelpGetConfigHandler(dc, clock, () -> server.getObject().boundPort());
     }
 
     @Bean

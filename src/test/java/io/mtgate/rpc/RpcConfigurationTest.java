@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -39,11 +38,14 @@ class RpcConfigurationTest {
             return new InMemoryAuthKeyStore();
         }
 
+        @Bean(destroyMethod = "close")
+        RpcTestDatabase database() {
+            return RpcTestDatabase.h2();
+        }
+
         @Bean
-        DataSource dataSource() {
-            JdbcDataSource ds = new JdbcDataSource();
-            ds.setURL("jdbc:h2:mem:rpc_config_test");
-            return ds;
+        DataSource dataSource(RpcTestDatabase db) {
+            return db.dataSource();
         }
 
         @Bean(destroyMethod = "shutdownNow")

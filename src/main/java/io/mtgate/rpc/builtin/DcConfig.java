@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param dcId          this DC ({@code mtgate.dc-id})
  * @param ipAddress     the address clients connect to (an IP literal: clients do not resolve names
  *                      from dc_options)
- * @param port          the MTProto TCP port clients connect to
+ * @param port          the MTProto TCP port clients connect to; 0 = the port the listener is bound to
+ *                      (when it is configured as 0, an ephemeral port: tests)
  * @param country       ISO 3166 code answered by help.getNearestDc (clients preselect it for phone numbers)
  * @param testMode      {@code test_mode} in Config
  * @param expiresAfter  Config's {@code expires} = {@code date} + this: when clients ask again
@@ -24,8 +25,8 @@ public record DcConfig(int dcId, String ipAddress, int port, String country, boo
         Objects.requireNonNull(expiresAfter, "expiresAfter");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(meUrlPrefix, "meUrlPrefix");
-        if (dcId < 1 || port < 1 || port > 65535) {
-            throw new IllegalArgumentException("dcId must be >= 1 and port in 1..65535");
+        if (dcId < 1 || port < 0 || port > 65535) {
+            throw new IllegalArgumentException("dcId must be >= 1 and port in 0..65535");
         }
     }
 

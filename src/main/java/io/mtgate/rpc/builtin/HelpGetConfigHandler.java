@@ -8,6 +8,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -39,10 +40,20 @@ public final class HelpGetConfigHandler implements BuiltInRpcHandler {
 
     private final DcConfig dc;
     private final InstantSource clock;
+    private final IntSupplier listenerPort;
 
+    /** For a {@code dc} with a fixed port. */
     public HelpGetConfigHandler(DcConfig dc, InstantSource clock) {
+        this(dc, clock, () -> {
+            throw new IllegalStateException("DcConfig.port is 0 and no listener port was given");
+        });
+    }
+
+    /** @param listenerPort the bound port of the MTProto listener, used when {@code dc.port()} is 0 */
+    public HelpGetConfigHandler(DcConfig dc, InstantSource clock, IntSupplier listenerPort) {
         this.dc = Objects.requireNonNull(dc, "dc");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.listenerPort = Objects.requireNonNull(listenerPort, "listenerPort");
     }
 
     @Override
@@ -61,11 +72,12 @@ public final class HelpGetConfigHandler implements BuiltInRpcHandler {
         int expires = (int) (date + dc.expiresAfter().toSeconds());
         DcConfig.Limits l = dc.limits();
         boolean ipv6 = dc.ipAddress().indexOf(':') >= 0;
+        int port = dc.port() != 0 ? dc.port() : listenerPort.getAsInt();
         TlObject config = switch (ctx.layer()) {
             case L144 -> new io.mtgate.tl.api.l144.Config(false, false, false, false, true, false, false, false,
                     date, expires, dc.testMode(), dc.dcId(),
                     List.of(new io.mtgate.tl.api.l144.DcOption(ipv6, false, false, false, false, false, dc.dcId(),
-                            dc.ipAddress(), dc.port(), null)),
+                            dc.ipAddress(), port, null)),
                     "", l.chatSizeMax(), l.megagroupSizeMax(), l.forwardedCountMax(), ONLINE_UPDATE_PERIOD_MS,
                     OFFLINE_BLUR_TIMEOUT_MS, OFFLINE_IDLE_TIMEOUT_MS, ONLINE_CLOUD_TIMEOUT_MS, NOTIFY_CLOUD_DELAY_MS,
                     NOTIFY_DEFAULT_DELAY_MS, PUSH_CHAT_PERIOD_MS, PUSH_CHAT_LIMIT, l.savedGifsLimit(),
@@ -77,7 +89,7 @@ public final class HelpGetConfigHandler implements BuiltInRpcHandler {
             case L158 -> new io.mtgate.tl.api.l158.Config(false, false, true, false, false, date, expires,
                     dc.testMode(), dc.dcId(),
                     List.of(new io.mtgate.tl.api.l158.DcOption(ipv6, false, false, false, false, false, dc.dcId(),
-                            dc.ipAddress(), dc.port(), null)),
+                            dc.ipAddress(), port, null)),
                     "", l.chatSizeMax(), l.megagroupSizeMax(), l.forwardedCountMax(), ONLINE_UPDATE_PERIOD_MS,
                     OFFLINE_BLUR_TIMEOUT_MS, OFFLINE_IDLE_TIMEOUT_MS, ONLINE_CLOUD_TIMEOUT_MS, NOTIFY_CLOUD_DELAY_MS,
                     NOTIFY_DEFAULT_DELAY_MS, PUSH_CHAT_PERIOD_MS, PUSH_CHAT_LIMIT, l.editTimeLimit(),
@@ -88,7 +100,7 @@ public final class HelpGetConfigHandler implements BuiltInRpcHandler {
             case L198 -> new io.mtgate.tl.api.l198.Config(false, false, true, false, false, date, expires,
                     dc.testMode(), dc.dcId(),
                     List.of(new io.mtgate.tl.api.l198.DcOption(ipv6, false, false, false, false, false, dc.dcId(),
-                            dc.ipAddress(), dc.port(), null)),
+                            dc.ipAddress(), port, null)),
                     "", l.chatSizeMax(), l.megagroupSizeMax(), l.forwardedCountMax(), ONLINE_UPDATE_PERIOD_MS,
                     OFFLINE_BLUR_TIMEOUT_MS, OFFLINE_IDLE_TIMEOUT_MS, ONLINE_CLOUD_TIMEOUT_MS, NOTIFY_CLOUD_DELAY_MS,
                     NOTIFY_DEFAULT_DELAY_MS, PUSH_CHAT_PERIOD_MS, PUSH_CHAT_LIMIT, l.editTimeLimit(),
@@ -99,7 +111,7 @@ public final class HelpGetConfigHandler implements BuiltInRpcHandler {
             case L222 -> new io.mtgate.tl.api.l222.Config(false, false, true, false, false, date, expires,
                     dc.testMode(), dc.dcId(),
                     List.of(new io.mtgate.tl.api.l222.DcOption(ipv6, false, false, false, false, false, dc.dcId(),
-                            dc.ipAddress(), dc.port(), null)),
+                            dc.ipAddress(), port, null)),
                     "", l.chatSizeMax(), l.megagroupSizeMax(), l.forwardedCountMax(), ONLINE_UPDATE_PERIOD_MS,
                     OFFLINE_BLUR_TIMEOUT_MS, OFFLINE_IDLE_TIMEOUT_MS, ONLINE_CLOUD_TIMEOUT_MS, NOTIFY_CLOUD_DELAY_MS,
                     NOTIFY_DEFAULT_DELAY_MS, PUSH_CHAT_PERIOD_MS, PUSH_CHAT_LIMIT, l.editTimeLimit(),
@@ -110,7 +122,7 @@ public final class HelpGetConfigHandler implements BuiltInRpcHandler {
             case L228 -> new io.mtgate.tl.api.l228.Config(false, false, true, false, false, date, expires,
                     dc.testMode(), dc.dcId(),
                     List.of(new io.mtgate.tl.api.l228.DcOption(ipv6, false, false, false, false, false, dc.dcId(),
-                            dc.ipAddress(), dc.port(), null)),
+                            dc.ipAddress(), port, null)),
                     "", l.chatSizeMax(), l.megagroupSizeMax(), l.forwardedCountMax(), ONLINE_UPDATE_PERIOD_MS,
                     OFFLINE_BLUR_TIMEOUT_MS, OFFLINE_IDLE_TIMEOUT_MS, ONLINE_CLOUD_TIMEOUT_MS, NOTIFY_CLOUD_DELAY_MS,
                     NOTIFY_DEFAULT_DELAY_MS, PUSH_CHAT_PERIOD_MS, PUSH_CHAT_LIMIT, l.editTimeLimit(),
