@@ -212,6 +212,7 @@ async function main(argv) {
   }
 
   const session = new tg.StringSession(mode === "resume" ? (process.env.INTEROP_SESSION || "") : "");
+  await session.load();
   if (mode === "resume" && !session.authKey) {
     return fail("INTEROP_SESSION holds no auth key", 2);
   }
