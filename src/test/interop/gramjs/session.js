@@ -18,7 +18,7 @@
  *   get_config         client.invoke(new Api.help.GetConfig()) -> Config
  *   ping               Api.Ping -> Pong with the same pingId
  *   pings_200          200 concurrent Api.Ping (Promise.all), every pingId answered
- *   ping_delay_renewed Api.PingDelayDisconnect(delay D) renewed every 1 s for 2*D s: no drop
+ *   ping_delay_renewed Api.PingDelayDisconnect(delay D) renewed every 0.5 s for 2*D s: no drop
  *   ping_delay_expired no renewal: the server drops the connection after about D s (seen as
  *                      GramJS's own "connection closed" reconnect trigger)
  *   after_reconnect    GramJS reconnected by itself with the same key (no new handshake) and a
@@ -323,7 +323,7 @@ async function main(argv) {
       while (performance.now() - t0 < 2 * delay * 1000) {
         await pingDelay(delay);
         n++;
-        await sleep(1000);
+        await sleep(500);
         if (drops.length > before) {
           throw new StepFailed(`connection dropped ${((drops[drops.length - 1] - t0) / 1000).toFixed(2)}s after the first of ${n} renewals`);
         }
