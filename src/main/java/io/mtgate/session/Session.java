@@ -408,12 +408,14 @@ final class Session implements SessionQueries {
 
     private void duplicate(long msgId, Received seen) {
         rt.events().duplicateMessage();
-        if ((seen.flags & F_CONTENT_RELATED) != 0 && !running.containsKey(msgId)) {
-            ackLater(msgId);
-        }
         Out answer = answers.get(msgId);
         if (answer == null) {
-            return; // still running (its answer will come) or not an RPC: executing twice is what we avoid
+            // Still running (its answer will come) or not an RPC: it is not executed again, only
+            // acknowledged so the client stops resending it.
+            if ((seen.flags & F_CONTENT_RELATED) != 0 && !running.containsKey(msgId)) {
+                ackLater(msgId);
+            }
+            return;
         }
         if (answer.body == null || answer.size > rt.config().largeAnswer()) {
             enqueue(Tl.serialize(new MsgDetailedInfo(msgId, answer.msgId, answer.size, 0)), false, true, 0);
