@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Runs the real third-party MTProto clients (Telethon, GramJS) as subprocesses for interop tests
- * (handshake only, for now). No Spring: plain helper methods.
+ * (handshakes here; the session scripts are run by {@link RealClientSessionTest}). No Spring: plain
+ * helper methods.
  *
  * <p>The scripts live in {@code src/test/interop/} and print exactly one JSON line:
  * {@code {"ok":true,"auth_key_id":<signed int64>,...}} or {@code {"ok":false,"error":"..."}}.
