@@ -2,8 +2,8 @@
 /*
  * Run the real GramJS client's (npm "telegram") encrypted session against HOST:PORT.
  *
- * Usage: node session.js fresh|resume HOST PORT TRANSPORT PUBKEY_PEM_PATH
- *   TRANSPORT: full | abridged | obfuscated
+ * Usage: node session.js fresh|resume HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX]
+ *   TRANSPORT: full | abridged | obfuscated | mtproxy-abridged (needs SECRET_HEX, 16 bytes as hex)
  *   resume reads the StringSession to resume from the environment: INTEROP_SESSION.
  *   PORT must be below 32768: GramJS's StringSession.save() writes it as int16.
  *
@@ -49,7 +49,7 @@ console.debug = console.log;
 console.warn = console.log;
 
 const CLIENT = "gramjs";
-const TRANSPORTS = ["full", "abridged", "obfuscated"];
+const TRANSPORTS = ["full", "abridged", "obfuscated", "mtproxy-abridged"];
 const API_ID = 17349; // any values: the server does not check them
 const API_HASH = "344583e45741c457fe1862106095a5eb";
 let emitted = false;
@@ -130,10 +130,12 @@ function withTimeout(promise, seconds) {
 }
 
 async function main(argv) {
-  if (argv.length !== 5 || !["fresh", "resume"].includes(argv[0]) || !TRANSPORTS.includes(argv[3])) {
-    return fail("usage: fresh|resume HOST PORT TRANSPORT PUBKEY_PEM_PATH; TRANSPORT one of " + TRANSPORTS.join(","), 2);
+  if (argv.length < 5 || argv.length > 6 || !["fresh", "resume"].includes(argv[0]) || !TRANSPORTS.includes(argv[3])
+      || (argv[3].startsWith("mtproxy-") !== (argv.length === 6))) {
+    return fail("usage: fresh|resume HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX (mtproxy-* only)]; TRANSPORT one of "
+      + TRANSPORTS.join(","), 2);
   }
-  const [mode, host, portStr, transport, pemPath] = argv;
+  const [mode, host, portStr, transport, pemPath, secret] = argv;
   Object.assign(result, { mode, transport });
   const port = Number(portStr);
   const stepTimeout = Number(process.env.INTEROP_TIMEOUT || "10");
@@ -199,10 +201,13 @@ async function main(argv) {
     full: tg.conn.ConnectionTCPFull,
     abridged: tg.conn.ConnectionTCPAbridged,
     obfuscated: tg.conn.ConnectionTCPObfuscated,
+    "mtproxy-abridged": require("telegram/network/connection/TCPMTProxy").ConnectionTCPMTProxyAbridged,
   }[transport];
+  // An MTProxy connection connects to proxy.ip:proxy.port and keys its obfuscation with the secret.
+  const proxy = secret ? { ip: host, port, secret, MTProxy: true } : undefined;
   class Pinned extends Base {
     constructor(opts) {
-      super({ ...opts, ip: host, port });
+      super({ ...opts, ip: host, port, proxy });
     }
   }
   class StderrLogger extends tg.ext.Logger {

@@ -128,6 +128,7 @@ class RealClientSessionTest {
         List<Run> runs = new ArrayList<>();
         InteropClients.telethonTransports().forEach(t -> runs.add(new Run("telethon", t)));
         InteropClients.gramJsTransports().forEach(t -> runs.add(new Run("gramjs", t)));
+        runs.add(new Run("gramjs", "mtproxy-abridged")); // session.js only (handshake.js has no MTProxy)
 
         double beforeFresh = handshakes();
         Map<Run, Outcome> fresh = runAll(runs, run -> execute(run, "fresh", Map.of()));
@@ -220,8 +221,11 @@ class RealClientSessionTest {
             }
         } else {
             workDir = InteropClients.gramJsDir();
-            cmd = List.of("node", workDir.resolve("session.js").toString(), mode, "127.0.0.1",
-                    Integer.toString(PORT), run.transport(), key.toString());
+            cmd = new ArrayList<>(List.of("node", workDir.resolve("session.js").toString(), mode, "127.0.0.1",
+                    Integer.toString(PORT), run.transport(), key.toString()));
+            if (run.transport().startsWith("mtproxy-")) {
+                cmd.add(SECRET);
+            }
         }
         Map<String, String> env = new LinkedHashMap<>(extraEnv);
         env.put("INTEROP_DISCONNECT_DELAY", Integer.toString(DISCONNECT_DELAY));
