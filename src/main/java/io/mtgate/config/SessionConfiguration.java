@@ -82,6 +82,13 @@ public class SessionConfiguration {
         return new SessionManager(config, salts, invoker, lifecycle, sessionEvents, clock, random);
     }
 
+    /** The push API for applications; the RPC layer supplies a {@code ClientLayers} bean when present. */
+    @Bean
+    io.mtgate.push.PushService mtgatePushService(SessionManager sessions,
+            ObjectProvider<io.mtgate.push.ClientLayers> layers) {
+        return new io.mtgate.push.PushService(sessions, layers.getIfAvailable(() -> io.mtgate.push.ClientLayers.UNKNOWN), 144);
+    }
+
     @Bean
     SessionServices mtgateSessionServices(SessionManager sessions, InitialSalts initialSalts) {
         return new SessionServices(sessions, initialSalts);

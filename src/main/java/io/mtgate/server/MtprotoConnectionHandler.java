@@ -43,8 +43,12 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     private static final Logger log = LoggerFactory.getLogger(MtprotoConnectionHandler.class);
     static final int ERROR_NOT_FOUND = -404;
 
-    /** Encrypted frames kept while this connection's key is being looked up. */
-    static final int MAX_FRAMES_AWAITING_KEY = 16;
+    /**
+     * Encrypted frames kept while this connection's key is being looked up. Reading stops during
+     * the lookup, so only frames already decoded from the last read arrive; the bound is a backstop.
+     */
+    static final int MAX_FRAMES_AWAITING_KEY = 4096;
+    static final long MAX_BYTES_AWAITING_KEY = 4L << 20;
     /** Sessions one connection may carry (checklist 1.12 allows several; clients use one or two). */
     static final int MAX_SESSIONS_PER_CONNECTION = 32;
 
@@ -58,6 +62,7 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     private ConnectionLink link;
     private ArrayDeque<PendingFrame> awaitingKey;
     private long awaitedKeyId;
+    private long awaitingBytes;
     private long[] sessionIds = new long[0];
 
     private record PendingFrame(byte[] packet, boolean quickAck) {
@@ -225,7 +230,9 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
             return;
         }
         if (awaitingKey != null) {
-            if (authKeyId != awaitedKeyId || awaitingKey.size() >= MAX_FRAMES_AWAITING_KEY) {
+            awaitingBytes += packet.length;
+            if (authKeyId != awaitedKeyId || awaitingKey.size() >= MAX_FRAMES_AWAITING_KEY
+                    || awaitingBytes > MAX_BYTES_AWAITING_KEY) {
                 ctx.close(); // a second key while the first is looked up, or a flood before the answer
                 return;
             }
@@ -241,6 +248,10 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         awaitedKeyId = authKeyId;
         awaitingKey = new ArrayDeque<>(4);
         awaitingKey.add(new PendingFrame(packet, quickAck));
+        awaitingBytes = packet.length;
+        // Stop reading until the key is known: a pipelining client waits in its socket buffer,
+        // not in our memory.
+        ctx.channel().config().setAutoRead(false);
         AuthKeyId id = new AuthKeyId(authKeyId);
         try {
             services.blockingExecutor().execute(() -> {
@@ -269,6 +280,7 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         if (frames == null || !ctx.channel().isActive()) {
             return;
         }
+        ctx.channel().config().setAutoRead(true);
         if (found == null) {
             ctx.close();
             return;

@@ -63,9 +63,14 @@ final class WireClient implements AutoCloseable {
 
     /** Sends one payload as a frame of this transport (the tag / obfuscated2 header goes first). */
     void send(byte[] payload) {
+        send(payload, false);
+    }
+
+    /** Sends one payload, with the quick-ACK request bit when {@code quickAck}. */
+    void send(byte[] payload, boolean quickAck) {
         byte[] padding = new byte[kind == TransportKind.PADDED_INTERMEDIATE ? random.nextInt(16) : 0];
         random.nextBytes(padding);
-        byte[] frame = framing.frame(payload, false, padding);
+        byte[] frame = framing.frame(payload, quickAck, padding);
         if (!prologueSent) {
             prologueSent = true;
             byte[] prologue = framing.prologue();
@@ -100,6 +105,20 @@ final class WireClient implements AutoCloseable {
         Item item = pending.poll();
         assertNull(item.quickAck(), "unexpected quick ACK");
         return item.payload();
+    }
+
+    /** The next item the server sends: a payload or a quick ACK. */
+    io.mtgate.transport.TestClient.Item receiveItem() {
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        byte[] buf = new byte[4096];
+        while (pending.isEmpty()) {
+            int n = read(buf, deadline);
+            if (n < 0) {
+                fail("connection closed by the server while waiting for a frame");
+            }
+            pending.addAll(framing.receive(Arrays.copyOf(buf, n)));
+        }
+        return pending.poll();
     }
 
     /** The next frame is exactly the 4-byte transport error {@code code}, then the server closes. */

@@ -14,24 +14,24 @@ import java.util.HexFormat;
  * tests: a client encrypts with x = 0 and decrypts server packets with x = 8. No length checks:
  * it can build any plaintext (invalid ones included) with a correct msg_key.
  */
-final class ClientView {
+public final class ClientView {
     private ClientView() {
     }
 
-    static byte[] hex(String s) {
+    public static byte[] hex(String s) {
         return HexFormat.of().parseHex(s.replaceAll("\\s+", ""));
     }
 
-    static String hex(byte[] b) {
+    public static String hex(byte[] b) {
         return HexFormat.of().formatHex(b);
     }
 
     /** auth_key_id | msg_key | IGE(plaintext), with msg_key over the plaintext (length % 16 == 0), x = 0. */
-    static byte[] encrypt(AuthKey key, byte[] plaintext) {
+    public static byte[] encrypt(AuthKey key, byte[] plaintext) {
         return encrypt(key, plaintext, 0);
     }
 
-    static byte[] encrypt(AuthKey key, byte[] plaintext, int x) {
+    public static byte[] encrypt(AuthKey key, byte[] plaintext, int x) {
         byte[] k = key.bytes();
         byte[] msgKey = MtprotoKdf.msgKey(k, x, plaintext, 0, plaintext.length);
         MtprotoKdf.KeyIv kv = MtprotoKdf.v2(k, msgKey, x);
@@ -41,7 +41,7 @@ final class ClientView {
     }
 
     /** Decrypts a server packet (x = 8), checks auth_key_id and msg_key; returns the whole plaintext. */
-    static byte[] decryptFromServer(AuthKey key, byte[] packet) {
+    public static byte[] decryptFromServer(AuthKey key, byte[] packet) {
         byte[] k = key.bytes();
         long id = ByteBuffer.wrap(packet).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         if (id != key.id().value()) {
@@ -57,7 +57,7 @@ final class ClientView {
     }
 
     /** The 32-byte inner header followed by body and padding. */
-    static byte[] plaintext(long salt, long sessionId, long msgId, int seqno, int dataLength, byte[] body,
+    public static byte[] plaintext(long salt, long sessionId, long msgId, int seqno, int dataLength, byte[] body,
             byte[] padding) {
         return ByteBuffer.allocate(32 + body.length + padding.length).order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(salt).putLong(sessionId).putLong(msgId).putInt(seqno).putInt(dataLength)
