@@ -204,6 +204,9 @@ class RealClientSessionTest {
                 "Config constructor of layer " + run.layer() + ": " + step);
         assertEquals(2, step.path("this_dc").asInt(-1), "this_dc: " + step);
         assertTrue(step.path("dc_options").asInt(-1) >= 1, "dc_options: " + step);
+        String ours = "2 127.0.0.1:" + PORT;
+        assertTrue(step.path("dcs").toString().contains("\"" + ours + "\""),
+                "dc_options should announce this listener (" + ours + "): " + step);
     }
 
     // ---------------------------------------------------------------- running the scripts
