@@ -9,6 +9,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -19,6 +21,24 @@ import java.util.random.RandomGenerator;
  * any thread: Netty's write is thread-safe, and timers run on the connection's event loop.
  */
 final class ConnectionLink implements SessionLink {
+    /**
+     * Padding bytes of server messages come from a CSPRNG per thread (SHA1PRNG seeded from
+     * {@code /dev/urandom}), not from the shared {@link SecureRandom}: its NativePRNG takes two
+     * global locks per call, and every event loop contended for them on every message (~6 calls
+     * per message), with loops blocked for tens of ms when a lock holder was descheduled.
+     */
+    private static final ThreadLocal<RandomGenerator> PADDING = ThreadLocal.withInitial(() -> {
+        try {
+            SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
+            byte[] seed = new byte[32];
+            new SecureRandom().nextBytes(seed);
+            r.setSeed(seed);
+            return r;
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    });
+
     private final ChannelHandlerContext ctx;
     private final EncryptedEnvelope envelope;
     private final RandomGenerator random;
@@ -40,7 +60,7 @@ final class ConnectionLink implements SessionLink {
 
     @Override
     public void send(long sessionId, long salt, long msgId, int seqno, byte[] messageData) {
-        byte[] packet = envelope.encrypt(salt, sessionId, msgId, seqno, messageData, 0, messageData.length, random);
+        byte[] packet = envelope.encrypt(salt, sessionId, msgId, seqno, messageData, 0, messageData.length, PADDING.get());
         ctx.writeAndFlush(new OutboundFrame(Unpooled.wrappedBuffer(packet)), ctx.voidPromise());
     }
 

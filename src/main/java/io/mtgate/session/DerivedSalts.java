@@ -36,6 +36,12 @@ public final class DerivedSalts implements SaltSource {
     private final long earlySeconds;
     private final InitialSalts initialSalts;
     private final ThreadLocal<Mac> macs;
+    /**
+     * Per-thread direct-mapped cache of computed salts ({@code key id, slot + 1, salt} per entry):
+     * every message needs the salt twice (check on receive, header on send), an HMAC each otherwise.
+     */
+    private final ThreadLocal<long[]> cache = ThreadLocal.withInitial(() -> new long[CACHE_ENTRIES * 3]);
+    private static final int CACHE_ENTRIES = 1024;
 
     public DerivedSalts(byte[] secret, Duration period, Duration overlap, Duration earlyAcceptance,
                         InitialSalts initialSalts) {
@@ -68,8 +74,21 @@ public final class DerivedSalts implements SaltSource {
 
     /** The salt of slot {@code slot} for this key. */
     long saltOf(AuthKeyId key, long slot) {
-        byte[] in = new byte[16];
         long id = key.value();
+        long[] c = cache.get();
+        int e = 3 * (int) ((id ^ slot * 0x9E3779B97F4A7C15L) >>> 54); // top 10 bits: CACHE_ENTRIES
+        if (c[e] == id && c[e + 1] == slot + 1 && slot + 1 != 0) {
+            return c[e + 2];
+        }
+        long salt = computeSalt(id, slot);
+        c[e] = id;
+        c[e + 1] = slot + 1;
+        c[e + 2] = salt;
+        return salt;
+    }
+
+    private long computeSalt(long id, long slot) {
+        byte[] in = new byte[16];
         for (int i = 0; i < 8; i++) {
             in[i] = (byte) (id >>> (8 * i));
             in[8 + i] = (byte) (slot >>> (8 * i));

@@ -184,4 +184,32 @@ class EncryptedSessionOverWireTest extends GatewayE2eBase {
                 .doesNotContain(io.mtgate.tl.api.l144.UpdatesTooLong.CONSTRUCTOR_ID);
         s3.wire.close();
     }
+
+    @Test
+    void aTemporaryKeyWorksUntilItExpiresThenGetsMinus404OnTheOpenConnection() {
+        WireClient wire = intermediate();
+        WireHandshake hs = new WireHandshake(wire, rsaKey());
+        hs.run(io.mtgate.handshake.TestClient.Variant.TEMP_DC, DC, 60);
+        WireSession s = new WireSession(wire, hs.authKey(), hs.expectedInitialSalt());
+        long ping = s.send(new Ping(1), false);
+        assertThat(s.await(Pong.CONSTRUCTOR_ID, new ArrayList<>()).decoded()).isEqualTo(new Pong(ping, 1));
+        clock.advance(java.time.Duration.ofSeconds(61));
+        s.send(new Ping(2), false);
+        wire.expectTransportErrorThenClose(-404);
+    }
+
+    @Test
+    void pingDelayDisconnectClosesTheConnectionUnlessRenewed() throws Exception {
+        WireSession s = open(TransportKind.ABRIDGED, Mode.OBFUSCATED);
+        // renewed every 500 ms with a 2 s delay: stays open for 2.5 s
+        for (int i = 0; i < 5; i++) {
+            long ping = s.send(new io.mtgate.tl.mtproto.PingDelayDisconnect(i, 2), false);
+            assertThat(s.await(Pong.CONSTRUCTOR_ID, new ArrayList<>()).decoded()).isEqualTo(new Pong(ping, i));
+            Thread.sleep(500);
+        }
+        // then left alone: closed after the delay
+        long t0 = System.nanoTime();
+        s.wire.expectClosed(java.time.Duration.ofSeconds(4));
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(java.time.Duration.ofMillis(1000));
+    }
 }
