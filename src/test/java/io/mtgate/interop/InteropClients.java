@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Runs the real third-party MTProto clients (Telethon, GramJS) as subprocesses for interop tests
- * (handshake only, for now). No Spring: plain helper methods.
+ * (handshakes here; the session scripts are run by {@link RealClientSessionTest}). No Spring: plain
+ * helper methods.
  *
  * <p>The scripts live in {@code src/test/interop/} and print exactly one JSON line:
  * {@code {"ok":true,"auth_key_id":<signed int64>,...}} or {@code {"ok":false,"error":"..."}}.
@@ -236,7 +237,7 @@ public final class InteropClients {
 
     /** What a finished (or killed) subprocess left behind. */
     public record ProcessResult(int exitCode, boolean timedOut, String stdout, String stderr) {
-        String describe() {
+        public String describe() {
             return (timedOut ? "timed out" : "exit " + exitCode)
                     + ", stdout: " + tail(stdout, 400) + ", stderr: " + tail(stderr, 600);
         }
@@ -244,11 +245,18 @@ public final class InteropClients {
 
     /** Runs a command with a timeout, draining stdout and stderr; kills it (and children) on timeout. */
     public static ProcessResult exec(List<String> command, Path workDir, Duration timeout) {
+        return exec(command, workDir, timeout, java.util.Map.of());
+    }
+
+    /** As {@link #exec(List, Path, Duration)}, with extra environment variables (they win). */
+    public static ProcessResult exec(List<String> command, Path workDir, Duration timeout,
+                                     java.util.Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(command);
         if (workDir != null) {
             pb.directory(workDir.toFile());
         }
         pb.environment().put("INTEROP_TIMEOUT", Long.toString(ATTEMPT_TIMEOUT.toSeconds()));
+        pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p;
         try {
@@ -303,7 +311,7 @@ public final class InteropClients {
         }
     }
 
-    private static String lastNonEmptyLine(String s) {
+    static String lastNonEmptyLine(String s) {
         String[] lines = s.split("\\R");
         for (int i = lines.length - 1; i >= 0; i--) {
             if (!lines[i].isBlank()) {
@@ -313,7 +321,7 @@ public final class InteropClients {
         return null;
     }
 
-    private static String tail(String s, int max) {
+    static String tail(String s, int max) {
         String t = s == null ? "" : s.strip();
         return t.length() <= max ? t : "..." + t.substring(t.length() - max);
     }
