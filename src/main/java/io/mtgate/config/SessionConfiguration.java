@@ -48,7 +48,8 @@ public class SessionConfiguration {
 
     /** destroy_auth_key: the key is deleted from the store (and its caches) off the event loop. */
     @Bean
-    KeyLifecycle mtgateKeyLifecycle(AuthKeyStore store, ExecutorService mtgateKeyStoreExecutor, InitialSalts initialSalts) {
+    KeyLifecycle mtgateKeyLifecycle(AuthKeyStore store, ExecutorService mtgateKeyStoreExecutor, InitialSalts initialSalts,
+            ObjectProvider<io.mtgate.authkey.TempKeyBindings> bindings) {
         return (AuthKeyId id, java.util.function.Consumer<KeyLifecycle.DestroyResult> done) -> {
             try {
                 mtgateKeyStoreExecutor.execute(() -> {
@@ -56,6 +57,8 @@ public class SessionConfiguration {
                     try {
                         result = store.delete(id) ? KeyLifecycle.DestroyResult.DESTROYED : KeyLifecycle.DestroyResult.NONE;
                         initialSalts.forget(id);
+                        // a destroyed temporary key no longer speaks for its permanent key
+                        bindings.ifAvailable(b -> b.unbind(id));
                     } catch (RuntimeException e) {
                         log.warn("destroy_auth_key: could not delete key {}: {}", id, e.toString());
                         result = KeyLifecycle.DestroyResult.FAILED;
@@ -80,6 +83,17 @@ public class SessionConfiguration {
                 reply.complete(RpcErrors.of(400, "INPUT_METHOD_INVALID")));
         SessionEvents sessionEvents = events instanceof SessionEvents se ? se : SessionEvents.NONE;
         return new SessionManager(config, salts, invoker, lifecycle, sessionEvents, clock, random);
+    }
+
+    /** Pushes are written in the layer the key's client last named (what the RPC layer remembers). */
+    @Bean
+    io.mtgate.push.ClientLayers mtgatePushLayers(io.mtgate.rpc.ClientLayers layers) {
+        return key -> {
+            int named = layers.peek(key, null).clientLayer();
+            return named == 0 ? java.util.OptionalInt.empty()
+                    : io.mtgate.rpc.ApiLayer.forClientLayer(named)
+                            .map(l -> java.util.OptionalInt.of(l.number())).orElse(java.util.OptionalInt.empty());
+        };
     }
 
     /** The push API for applications; the RPC layer supplies a {@code ClientLayers} bean when present. */

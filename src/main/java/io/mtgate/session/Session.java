@@ -264,7 +264,6 @@ final class Session implements SessionQueries {
                 return refuse(msgId, seqno, parsed.errorCode());
             }
             announce(parsed.messages().isEmpty() ? msgId : parsed.messages().get(0).msgId());
-            rt.events().messageAccepted();
             for (Container.Inner inner : parsed.messages()) {
                 receiveInner(inner, link, deferred);
             }
@@ -313,6 +312,7 @@ final class Session implements SessionQueries {
             return;
         }
         remember(msgId, seqno, flagsFor(ServiceIds.kindOf(ctor), seqno));
+        rt.events().messageAccepted();
         process(msgId, seqno, ctor, content, link, deferred);
     }
 
