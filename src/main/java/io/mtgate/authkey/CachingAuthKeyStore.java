@@ -75,7 +75,7 @@ public final class CachingAuthKeyStore implements AuthKeyStore {
         try {
             SaveResult result = delegate.save(key);
             if (result == SaveResult.SAVED) {
-                known.put(key.id(), key);
+                known.put(key.id(), key.asPersisted());
             }
             return result;
         } finally {

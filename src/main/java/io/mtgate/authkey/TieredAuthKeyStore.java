@@ -108,7 +108,7 @@ public final class TieredAuthKeyStore implements AuthKeyStore {
         SaveResult result = database.save(key);
         if (result == SaveResult.SAVED) {
             if (shared != null && !key.type().isTemporary()) {
-                shared.put(key);
+                shared.put(key.asPersisted());
             }
             if (invalidations != null) {
                 invalidations.publishSaved(key.id());
