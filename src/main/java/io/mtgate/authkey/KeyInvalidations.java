@@ -64,11 +64,15 @@ public final class KeyInvalidations {
         this.listener = Objects.requireNonNull(listener);
         this.onLost = Objects.requireNonNull(onLost);
         this.onRestored = Objects.requireNonNull(onRestored);
+        subscribe();
+    }
+
+    private void subscribe() {
         try {
             redis.subscribe(channel, this::onMessage);
         } catch (RuntimeException e) {
-            // The subscriber retries by itself; heartbeats tell us when it works.
-            log.warn("could not subscribe to {} yet: {}", channel, e.toString());
+            // Retried by tick() for as long as our heartbeats do not come back.
+            log.debug("could not subscribe to {} yet: {}", channel, e.toString());
         }
     }
 
@@ -92,6 +96,9 @@ public final class KeyInvalidations {
         boolean now = heard != null && !clock.instant().isAfter(heard.plus(staleAfter)) && !gap;
         if (gap) {
             gap = false; // handled now: lost then (if heartbeats flow) restored on the next tick
+        }
+        if (!now && listener != null && !breaker.isOpen()) {
+            subscribe(); // idempotent; a subscription that failed is not retried by every client
         }
         if (healthy && !now) {
             healthy = false;

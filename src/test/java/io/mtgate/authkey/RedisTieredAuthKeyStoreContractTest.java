@@ -27,7 +27,7 @@ class RedisTieredAuthKeyStoreContractTest extends AuthKeyStoreContractTest {
     void open() {
         db = TestDatabase.h2();
         redis = RedisTestServer.start();
-        client = LettuceTuning.connect("127.0.0.1", redis.port, Duration.ofMillis(250));
+        client = LettuceTuning.connect("127.0.0.1", redis.port, Duration.ofSeconds(1));
     }
 
     @AfterAll

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -22,6 +24,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 public final class SpringRedisOps implements RedisOps {
     private final StringRedisTemplate redis;
     private final RedisMessageListenerContainer listeners;
+    private final Map<String, Consumer<String>> handlers = new ConcurrentHashMap<>();
+    private final Map<String, MessageListener> adapters = new ConcurrentHashMap<>();
 
     public SpringRedisOps(StringRedisTemplate redis, RedisMessageListenerContainer listeners) {
         this.redis = Objects.requireNonNull(redis, "redis");
@@ -68,10 +72,19 @@ public final class SpringRedisOps implements RedisOps {
         redis.convertAndSend(channel, message);
     }
 
+    /**
+     * Idempotent per channel: the container does not retry a subscription whose first attempt failed
+     * (Redis away at start-up), so {@code KeyInvalidations} calls this again while it hears nothing.
+     */
     @Override
     public void subscribe(String channel, Consumer<String> listener) {
-        listeners.addMessageListener(
-                (message, pattern) -> listener.accept(new String(message.getBody(), StandardCharsets.US_ASCII)),
-                new ChannelTopic(channel));
+        handlers.put(channel, listener);
+        MessageListener adapter = adapters.computeIfAbsent(channel, c -> (message, pattern) -> {
+            Consumer<String> h = handlers.get(c);
+            if (h != null) {
+                h.accept(new String(message.getBody(), StandardCharsets.US_ASCII));
+            }
+        });
+        listeners.addMessageListener(adapter, new ChannelTopic(channel));
     }
 }

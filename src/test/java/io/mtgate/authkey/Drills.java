@@ -1,0 +1,40 @@
+package io.mtgate.authkey;
+
+import java.util.function.BooleanSupplier;
+
+/** Waiting helpers for the storage drills: run maintenance ticks until a condition holds. */
+final class Drills {
+    private Drills() {
+    }
+
+    static void await(String what, BooleanSupplier condition, AuthKeyStorage... tick) {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            for (AuthKeyStorage s : tick) {
+                s.maintain();
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Until both nodes hear their invalidation channel and trust their id set again. */
+    static void awaitHealthy(AuthKeyStorage... nodes) {
+        await("Redis tier healthy and id sets trusted", () -> {
+            for (AuthKeyStorage n : nodes) {
+                AuthKeyStorage.Health h = n.health();
+                if (h.degraded() || !h.idsTrusted()) {
+                    return false;
+                }
+            }
+            return true;
+        }, nodes);
+    }
+}
