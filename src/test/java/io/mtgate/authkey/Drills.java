@@ -8,10 +8,15 @@ final class Drills {
     }
 
     static void await(String what, BooleanSupplier condition, AuthKeyStorage... tick) {
-        long deadline = System.nanoTime() + 15_000_000_000L;
+        // Generous: the suite runs on 2 shared cores, sometimes at a load average above 20.
+        long deadline = System.nanoTime() + 45_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
+                StringBuilder states = new StringBuilder();
+                for (AuthKeyStorage s : tick) {
+                    states.append("\n  ").append(s.health());
+                }
+                throw new AssertionError("timed out waiting until " + what + states);
             }
             for (AuthKeyStorage s : tick) {
                 s.maintain();
