@@ -113,7 +113,10 @@ public final class AuthKeyStorage {
         if (invalidations != null) {
             invalidations.tick();
         }
-        if (refreshRequested || !clock.instant().isBefore(nextRefresh)) {
+        // An untrusted set is reloaded as soon as the channel is heard: the breaker may have opened
+        // (and distrusted the set) for a moment without the heartbeats ever going stale.
+        boolean heard = invalidations == null || invalidations.healthy();
+        if (refreshRequested || !clock.instant().isBefore(nextRefresh) || (!ids.trusted() && heard)) {
             refresh();
         }
     }
