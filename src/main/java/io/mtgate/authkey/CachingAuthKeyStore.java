@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A negative entry must never hide a key that was just created: {@link #save} drops the id's
  * negative entry, and a lookup that raced with any save does not record a negative entry at all.
  * Cached temporary keys are not returned past their expiry. Only this process's changes are seen;
- * other nodes' deletions reach it when entries expire (cross-node invalidation comes with Redis).
+ * other nodes' changes reach it through {@link #evict} (Redis pub/sub, see {@link KeyInvalidations}),
+ * with the TTL as the backstop.
  */
 public final class CachingAuthKeyStore implements AuthKeyStore {
     private final AuthKeyStore delegate;
@@ -74,7 +75,7 @@ public final class CachingAuthKeyStore implements AuthKeyStore {
         try {
             SaveResult result = delegate.save(key);
             if (result == SaveResult.SAVED) {
-                known.put(key.id(), key);
+                known.put(key.id(), key.asPersisted());
             }
             return result;
         } finally {
@@ -90,6 +91,21 @@ public final class CachingAuthKeyStore implements AuthKeyStore {
             return delegate.delete(id);
         } finally {
             known.invalidate(id);
+        }
+    }
+
+    /**
+     * Forgets what this cache knows about the id, known or unknown (another node saved, deleted or
+     * changed the key). A lookup in flight meanwhile records no "unknown" for it.
+     */
+    public void evict(AuthKeyId id) {
+        savesInFlight.incrementAndGet();
+        try {
+            known.invalidate(id);
+            unknown.invalidate(id);
+        } finally {
+            savesDone.incrementAndGet();
+            savesInFlight.decrementAndGet();
         }
     }
 

@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * Thread-safe: lookups are lock-free; saves and deletes serialise on this object (one per handshake).
  */
-public final class InMemoryTemporaryKeys {
+public final class InMemoryTemporaryKeys implements TemporaryKeys {
 
     /** A default bound: 100,000 keys, roughly 50 MB of heap at most. */
     public static final int DEFAULT_CAPACITY = 100_000;
@@ -51,11 +51,13 @@ public final class InMemoryTemporaryKeys {
     }
 
     /** The live key with this id, if any. */
+    @Override
     public Optional<StoredAuthKey> find(AuthKeyId id) {
         return live(id).map(Entry::key);
     }
 
     /** True when a live key has this id. */
+    @Override
     public boolean contains(AuthKeyId id) {
         return live(id).isPresent();
     }
@@ -67,6 +69,7 @@ public final class InMemoryTemporaryKeys {
      * @throws IllegalArgumentException       for a permanent key, or a key already expired
      * @throws TemporaryKeyCapacityException  when {@code capacity} live keys are held
      */
+    @Override
     public synchronized SaveResult save(StoredAuthKey key) {
         Objects.requireNonNull(key, "key");
         if (!key.type().isTemporary()) {
@@ -90,6 +93,7 @@ public final class InMemoryTemporaryKeys {
     }
 
     /** Forgets a key; true when a live key was removed. */
+    @Override
     public synchronized boolean delete(AuthKeyId id) {
         boolean wasLive = live(id).isPresent();
         keys.remove(id.value());
@@ -101,6 +105,7 @@ public final class InMemoryTemporaryKeys {
      *
      * @return false when no live key has this id
      */
+    @Override
     public synchronized boolean addSalt(AuthKeyId id, ServerSalt salt) {
         Optional<Entry> e = live(id);
         if (e.isEmpty()) {
@@ -117,6 +122,7 @@ public final class InMemoryTemporaryKeys {
     }
 
     /** Salts of a live key, oldest first; empty for an unknown or expired key. */
+    @Override
     public List<ServerSalt> salts(AuthKeyId id) {
         return live(id).map(Entry::salts).orElse(List.of());
     }

@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  *       padding, Go's RawStdEncoding) and one {@code auth_key_infos} row (auth_key_type 0), inserted
  *       in one new transaction ({@code REQUIRES_NEW}) that is committed before {@link #save}
  *       returns.</li>
- *   <li>Temporary keys go to {@link InMemoryTemporaryKeys}, never to SQL.</li>
+ *   <li>Temporary keys go to {@link TemporaryKeys} (RAM or Redis), never to SQL.</li>
  *   <li>A unique violation on either table means the id is taken: {@link SaveResult#DUPLICATE_ID},
  *       with the whole transaction rolled back.</li>
  *   <li>{@link #find} reads rows written by Teamgram too. It ignores rows with {@code deleted <> 0}
@@ -48,7 +48,7 @@ public final class JdbcAuthKeyStore implements AuthKeyStore {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
-    private final InMemoryTemporaryKeys temporaryKeys;
+    private final TemporaryKeys temporaryKeys;
 
     /**
      * @param jdbc               client over the same DataSource as {@code transactionManager}
@@ -56,7 +56,7 @@ public final class JdbcAuthKeyStore implements AuthKeyStore {
      * @param temporaryKeys      where temporary keys live
      */
     public JdbcAuthKeyStore(JdbcClient jdbc, PlatformTransactionManager transactionManager,
-                            InMemoryTemporaryKeys temporaryKeys) {
+                            TemporaryKeys temporaryKeys) {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
         this.temporaryKeys = Objects.requireNonNull(temporaryKeys, "temporaryKeys");
         this.tx = new TransactionTemplate(Objects.requireNonNull(transactionManager, "transactionManager"));
@@ -65,13 +65,13 @@ public final class JdbcAuthKeyStore implements AuthKeyStore {
     }
 
     /** Convenience: a {@link JdbcClient} and a {@link DataSourceTransactionManager} over one DataSource. */
-    public static JdbcAuthKeyStore create(DataSource dataSource, InMemoryTemporaryKeys temporaryKeys) {
+    public static JdbcAuthKeyStore create(DataSource dataSource, TemporaryKeys temporaryKeys) {
         return new JdbcAuthKeyStore(JdbcClient.create(dataSource), new DataSourceTransactionManager(dataSource),
                 temporaryKeys);
     }
 
-    /** The temporary key table (to schedule {@link InMemoryTemporaryKeys#purgeExpired()}). */
-    public InMemoryTemporaryKeys temporaryKeys() {
+    /** Where this store keeps temporary keys. */
+    public TemporaryKeys temporaryKeys() {
         return temporaryKeys;
     }
 
@@ -87,6 +87,12 @@ public final class JdbcAuthKeyStore implements AuthKeyStore {
         if (temp.isPresent()) {
             return temp;
         }
+        return findPermanent(id);
+    }
+
+    /** The live permanent key with this id, from SQL only (temporary keys are not looked at). */
+    public Optional<StoredAuthKey> findPermanent(AuthKeyId id) {
+        Objects.requireNonNull(id, "id");
         return guard("find " + id, () -> jdbc.sql("""
                         SELECT k.body, k.created_at
                           FROM auth_keys k
@@ -213,6 +219,44 @@ public final class JdbcAuthKeyStore implements AuthKeyStore {
                 .query((rs, n) -> new ServerSalt(rs.getLong(1), Instant.ofEpochSecond(rs.getLong(2)),
                         Instant.ofEpochSecond(rs.getLong(3))))
                 .list());
+    }
+
+    /**
+     * The ids of every live permanent key, for the membership filter ({@link PermanentKeyIds}).
+     * One sequential read of the unique index: 8 bytes per key on the wire and in memory.
+     */
+    public long[] livePermanentIds() {
+        return guard("list permanent ids", () -> {
+            LongArrayBuilder ids = new LongArrayBuilder();
+            jdbc.sql("""
+                            SELECT k.auth_key_id
+                              FROM auth_keys k
+                              LEFT JOIN auth_key_infos i ON i.auth_key_id = k.auth_key_id
+                             WHERE k.deleted = 0
+                               AND (i.id IS NULL OR (i.deleted = 0 AND i.auth_key_type = 0))
+                            """)
+                    .query(rs -> {
+                        ids.add(rs.getLong(1));
+                    });
+            return ids.toArray();
+        });
+    }
+
+    /** A growable long[] (no boxing of millions of ids). */
+    private static final class LongArrayBuilder {
+        private long[] a = new long[1024];
+        private int n;
+
+        void add(long v) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        long[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
     }
 
     private boolean idTakenInSql(AuthKeyId id) {

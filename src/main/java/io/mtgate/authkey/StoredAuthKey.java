@@ -79,6 +79,11 @@ public record StoredAuthKey(AuthKeyId id, byte[] body, AuthKeyType type, Instant
         return new StoredAuthKey(id, body, type, newCreatedAt, expiresAt);
     }
 
+    /** The key as a store returns it after saving: a permanent key's createdAt in whole seconds. */
+    StoredAuthKey asPersisted() {
+        return type.isTemporary() ? this : withCreatedAt(createdAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof StoredAuthKey k

@@ -2,9 +2,7 @@ package io.mtgate.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mtgate.authkey.AuthKeyStore;
-import io.mtgate.authkey.CachingAuthKeyStore;
 import io.mtgate.authkey.InMemoryTemporaryKeys;
-import io.mtgate.authkey.JdbcAuthKeyStore;
 import io.mtgate.crypto.RsaKey;
 import io.mtgate.handshake.DhKeySource;
 import io.mtgate.handshake.HandshakeConfig;
@@ -24,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -67,13 +64,7 @@ public class GatewayConfiguration {
         return purger;
     }
 
-    @Bean
-    AuthKeyStore mtgateAuthKeyStore(GatewayProperties props, DataSource dataSource,
-            InMemoryTemporaryKeys temporaryKeys, Clock clock) {
-        GatewayProperties.KeyCache c = props.keyCache();
-        return new CachingAuthKeyStore(JdbcAuthKeyStore.create(dataSource, temporaryKeys), clock, c.maxKeys(),
-                c.ttl(), c.maxUnknown(), c.negativeTtl());
-    }
+    // The key store (mtgateAuthKeyStore) is wired in StorageConfiguration.
 
     @Bean
     GatewayEvents mtgateEvents(ObjectProvider<MeterRegistry> registry) {

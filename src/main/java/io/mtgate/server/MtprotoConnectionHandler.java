@@ -52,6 +52,8 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     /** Sessions one connection may carry (checklist 1.12 allows several; clients use one or two). */
     static final int MAX_SESSIONS_PER_CONNECTION = 32;
 
+    private static final LogThrottle LOOKUP_FAILURE_LOG = new LogThrottle(10_000);
+
     private final HandshakeServices services;
     private final SessionServices sessionServices;
     private HandshakeSession handshake;
@@ -259,7 +261,13 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
                 try {
                     found = services.store().find(id);
                 } catch (RuntimeException e) {
-                    log.warn("auth key lookup failed: {}", e.toString());
+                    // Storage trouble shows on every connection at once: one WARN per interval.
+                    if (LOOKUP_FAILURE_LOG.tryAcquire(services.clock().millis())) {
+                        log.warn("auth key lookup failed (closing the connection; repeats are logged at most every 10 s): {}",
+                                e.toString());
+                    } else {
+                        log.debug("auth key lookup failed: {}", e.toString());
+                    }
                     found = null;
                 }
                 Optional<StoredAuthKey> result = found;

@@ -1,0 +1,155 @@
+package io.mtgate.authkey;
+
+import io.mtgate.crypto.AuthKeyId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole key storage of one node, assembled: this node's memory ({@link CachingAuthKeyStore}) over
+ * {@link TieredAuthKeyStore} (temporary keys, the permanent id set, Redis when configured, the
+ * database). {@link #store()} is what the gateway uses; {@link #maintain()} must be called about
+ * once a second (heartbeat of the invalidation channel, periodic reload of the id set);
+ * {@link #health()} feeds the health endpoint. No Spring here: the application wires it.
+ */
+public final class AuthKeyStorage {
+    private static final Logger log = LoggerFactory.getLogger(AuthKeyStorage.class);
+
+    /**
+     * This node's memory cache and id set.
+     *
+     * @param idRefreshInterval         how often the id set is reloaded from the database anyway
+     * @param maxUntrustedMissesPerSecond database lookups a second for ids outside an untrusted set
+     */
+    public record Settings(int maxKnown, Duration ttl, int maxUnknown, Duration negativeTtl,
+                           Duration idRefreshInterval, int maxUntrustedMissesPerSecond) {
+    }
+
+    /**
+     * The Redis tier.
+     *
+     * @param prefix       prepended to every Redis key ({@code mtgate:})
+     * @param ttl          permanent keys cached for this (± 5 %)
+     * @param negativeTtl  unknown ids cached for this
+     * @param retryAfter   after a Redis failure no command is tried for this long
+     * @param staleAfter   own heartbeats missing this long: the invalidation channel is considered lost
+     */
+    public record SharedTier(RedisOps ops, SharedKeyCodec codec, String prefix, Duration ttl, Duration negativeTtl,
+                             Duration retryAfter, Duration staleAfter) {
+    }
+
+    /** What the health endpoint shows. */
+    public record Health(boolean redisEnabled, boolean redisAvailable, boolean channelHealthy, boolean idsTrusted,
+                         int ids, String lastRedisError, Instant redisStateSince, long filteredLookups,
+                         long redisAnswers, long databaseLookups, long shedLookups) {
+        /** Redis configured but not serving (or its invalidations not heard): the database serves. */
+        public boolean degraded() {
+            return redisEnabled && (!redisAvailable || !channelHealthy);
+        }
+    }
+
+    private final CachingAuthKeyStore store;
+    private final TieredAuthKeyStore tiered;
+    private final PermanentKeyIds ids = new PermanentKeyIds();
+    private final RedisBreaker breaker; // null without Redis
+    private final KeyInvalidations invalidations; // null without Redis
+    private final Clock clock;
+    private final Duration refreshInterval;
+    private volatile boolean refreshRequested;
+    private volatile Instant nextRefresh = Instant.MIN;
+
+    public AuthKeyStorage(DataSource dataSource, InMemoryTemporaryKeys localTemporaryKeys, Clock clock, Settings settings,
+                          SharedTier redis) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.refreshInterval = settings.idRefreshInterval();
+        TemporaryKeys temporaryKeys = localTemporaryKeys;
+        SharedKeyCache shared = null;
+        if (redis != null) {
+            breaker = new RedisBreaker(clock, redis.retryAfter());
+            temporaryKeys = new SharedTemporaryKeys(redis.ops(), breaker, redis.codec(), redis.prefix(), clock,
+                    localTemporaryKeys);
+            shared = new SharedKeyCache(redis.ops(), breaker, redis.codec(), redis.prefix(), redis.ttl(),
+                    redis.negativeTtl());
+            invalidations = new KeyInvalidations(redis.ops(), breaker, redis.prefix() + "invalidations", clock,
+                    redis.staleAfter());
+        } else {
+            breaker = null;
+            invalidations = null;
+        }
+        JdbcAuthKeyStore database = JdbcAuthKeyStore.create(dataSource, temporaryKeys);
+        tiered = new TieredAuthKeyStore(database, ids, shared, invalidations, clock,
+                settings.maxUntrustedMissesPerSecond());
+        store = new CachingAuthKeyStore(tiered, clock, settings.maxKnown(), settings.ttl(), settings.maxUnknown(),
+                settings.negativeTtl());
+    }
+
+    /** Subscribes to the invalidation channel and loads the id set (a database failure is retried). */
+    public AuthKeyStorage start() {
+        if (invalidations != null) {
+            breaker.onTransitions(ids::distrust, () -> { });
+            invalidations.start(new KeyInvalidations.Listener() {
+                @Override
+                public void saved(AuthKeyId id) {
+                    ids.add(id);
+                    store.evict(id);
+                }
+
+                @Override
+                public void removed(AuthKeyId id) {
+                    store.evict(id);
+                }
+            }, ids::distrust, () -> refreshRequested = true);
+        }
+        refresh();
+        return this;
+    }
+
+    /** Heartbeat and periodic reload; call about once a second from one thread. */
+    public void maintain() {
+        if (invalidations != null) {
+            invalidations.tick();
+        }
+        // An untrusted set is reloaded as soon as the channel is heard: the breaker may have opened
+        // (and distrusted the set) for a moment without the heartbeats ever going stale.
+        boolean heard = invalidations == null || invalidations.healthy();
+        if (refreshRequested || !clock.instant().isBefore(nextRefresh) || (!ids.trusted() && heard)) {
+            refresh();
+        }
+    }
+
+    private void refresh() {
+        refreshRequested = false;
+        try {
+            tiered.refreshIds();
+            nextRefresh = clock.instant().plus(refreshInterval);
+        } catch (RuntimeException e) {
+            // The database is away: keep the set we have (and its trust); try again next tick.
+            if (!refreshRequested) {
+                log.warn("could not load the permanent key ids: {}", e.toString());
+            }
+            refreshRequested = true;
+        }
+    }
+
+    /** The store the gateway uses. */
+    public CachingAuthKeyStore store() {
+        return store;
+    }
+
+    /** Drops every node's cached copy of a key (after its bindings changed). */
+    public void invalidate(AuthKeyId id) {
+        store.evict(id);
+        tiered.announceChanged(id);
+    }
+
+    public Health health() {
+        return new Health(invalidations != null, breaker != null && !breaker.isOpen(),
+                invalidations == null || invalidations.healthy(), ids.trusted(), ids.size(),
+                breaker == null ? "" : breaker.lastError(), breaker == null ? null : breaker.since(),
+                tiered.filtered.sum(), tiered.sharedHits.sum(), tiered.databaseLookups.sum(), tiered.shed.sum());
+    }
+}
