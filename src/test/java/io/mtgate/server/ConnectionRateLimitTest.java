@@ -85,9 +85,13 @@ class ConnectionRateLimitTest {
             for (int i = 0; i < 3; i++) {
                 try (Socket s = new Socket("127.0.0.1", server.boundPort())) {
                     s.setSoTimeout(10_000);
-                    s.getOutputStream().write(HexFormat.of().parseHex("eeeeeeee"));
-                    s.getOutputStream().write(intLe(reqPqMulti.length));
-                    s.getOutputStream().write(reqPqMulti);
+                    // One write: the server answers -429 as soon as it has seen the transport tag and
+                    // closes, so a second write could meet a closed socket (broken pipe).
+                    java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+                    frame.write(HexFormat.of().parseHex("eeeeeeee"));
+                    frame.write(intLe(reqPqMulti.length));
+                    frame.write(reqPqMulti);
+                    s.getOutputStream().write(frame.toByteArray());
                     InputStream in = s.getInputStream();
                     byte[] len = in.readNBytes(4);
                     if (i < 2) {
