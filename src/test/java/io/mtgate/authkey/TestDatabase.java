@@ -25,7 +25,7 @@ import java.util.UUID;
  * <p>When a server is unreachable: with the environment variable {@code CI} set the test fails,
  * otherwise it is skipped (aborted) with a message saying how to start the server.
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
 
     /**
      * The H2 settings proposed for the application's default
@@ -43,7 +43,7 @@ final class TestDatabase implements AutoCloseable {
     final String vendor;
     final String url;
     final HikariDataSource dataSource;
-    final JdbcClient jdbc;
+    public final JdbcClient jdbc;
     private final Runnable dropper;
 
     private TestDatabase(String url, String user, Runnable dropper) {
@@ -54,7 +54,7 @@ final class TestDatabase implements AutoCloseable {
         cfg.setUsername(user);
         cfg.setPassword("");
         cfg.setMaximumPoolSize(8);
-        cfg.setPoolName("authkey-test-" + vendor);
+        cfg.setPoolName("test-" + vendor);
         this.dataSource = new HikariDataSource(cfg);
         this.dropper = dropper;
         this.jdbc = JdbcClient.create(dataSource);
@@ -66,17 +66,17 @@ final class TestDatabase implements AutoCloseable {
                 .migrate();
     }
 
-    static TestDatabase h2() {
+    public static TestDatabase h2() {
         String url = "jdbc:h2:mem:mtgate_test_" + random() + ";" + H2_SETTINGS + ";DB_CLOSE_DELAY=-1";
         return new TestDatabase(url, "sa", () -> { });
     }
 
-    static TestDatabase h2DefaultMode() {
+    public static TestDatabase h2DefaultMode() {
         String url = "jdbc:h2:mem:mtgate_test_" + random() + ";DB_CLOSE_DELAY=-1";
         return new TestDatabase(url, "sa", () -> { });
     }
 
-    static TestDatabase mariadb() {
+    public static TestDatabase mariadb() {
         String name = "mtgate_test_" + random();
         admin(MARIADB_ADMIN_URL, "root", "MariaDB",
                 "start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd",
@@ -85,7 +85,7 @@ final class TestDatabase implements AutoCloseable {
                 () -> drop(MARIADB_ADMIN_URL, "root", "DROP DATABASE IF EXISTS " + name));
     }
 
-    static TestDatabase postgresql() {
+    public static TestDatabase postgresql() {
         String name = "mtgate_test_" + random();
         admin(POSTGRES_ADMIN_URL, "postgres", "PostgreSQL",
                 "start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
@@ -95,7 +95,7 @@ final class TestDatabase implements AutoCloseable {
                 () -> drop(POSTGRES_ADMIN_URL, "postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
     }
 
-    DataSource dataSource() {
+    public DataSource dataSource() {
         return dataSource;
     }
 

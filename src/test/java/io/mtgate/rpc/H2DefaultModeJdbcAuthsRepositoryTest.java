@@ -1,9 +1,11 @@
 package io.mtgate.rpc;
 
-/** {@link JdbcAuthsRepository} on H2DefaultMode (see {@link RpcTestDatabase#h2DefaultMode()}). */
+import io.mtgate.authkey.TestDatabase;
+
+/** {@link JdbcAuthsRepository} on H2DefaultMode (see {@link TestDatabase#h2DefaultMode()}). */
 class H2DefaultModeJdbcAuthsRepositoryTest extends JdbcAuthsRepositoryContractTest {
     @Override
-    protected RpcTestDatabase openDatabase() {
-        return RpcTestDatabase.h2DefaultMode();
+    protected TestDatabase openDatabase() {
+        return TestDatabase.h2DefaultMode();
     }
 }

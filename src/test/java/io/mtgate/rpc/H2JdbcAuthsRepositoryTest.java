@@ -1,9 +1,11 @@
 package io.mtgate.rpc;
 
-/** {@link JdbcAuthsRepository} on H2 (see {@link RpcTestDatabase#h2()}). */
+import io.mtgate.authkey.TestDatabase;
+
+/** {@link JdbcAuthsRepository} on H2 (see {@link TestDatabase#h2()}). */
 class H2JdbcAuthsRepositoryTest extends JdbcAuthsRepositoryContractTest {
     @Override
-    protected RpcTestDatabase openDatabase() {
-        return RpcTestDatabase.h2();
+    protected TestDatabase openDatabase() {
+        return TestDatabase.h2();
     }
 }

@@ -1,5 +1,7 @@
 package io.mtgate.rpc;
 
+import io.mtgate.authkey.TestDatabase;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mtgate.crypto.AuthKeyId;
@@ -24,11 +26,11 @@ abstract class JdbcAuthsRepositoryContractTest {
     static final ClientInfo TDESKTOP = new ClientInfo(2040, "PC 64bit", "Linux", "5.1 x64", "en-US", "tdesktop", "en",
             null, "{\"tz_offset\":3600}");
 
-    RpcTestDatabase db;
+    TestDatabase db;
     JdbcAuthsRepository repo;
     private String skipReason;
 
-    protected abstract RpcTestDatabase openDatabase();
+    protected abstract TestDatabase openDatabase();
 
     @BeforeAll
     void open() {

@@ -1,9 +1,11 @@
 package io.mtgate.rpc;
 
-/** {@link JdbcAuthsRepository} on MariaDb (see {@link RpcTestDatabase#mariadb()}). */
+import io.mtgate.authkey.TestDatabase;
+
+/** {@link JdbcAuthsRepository} on MariaDb (see {@link TestDatabase#mariadb()}). */
 class MariaDbJdbcAuthsRepositoryTest extends JdbcAuthsRepositoryContractTest {
     @Override
-    protected RpcTestDatabase openDatabase() {
-        return RpcTestDatabase.mariadb();
+    protected TestDatabase openDatabase() {
+        return TestDatabase.mariadb();
     }
 }

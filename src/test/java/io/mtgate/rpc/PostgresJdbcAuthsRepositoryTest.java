@@ -1,9 +1,11 @@
 package io.mtgate.rpc;
 
-/** {@link JdbcAuthsRepository} on Postgres (see {@link RpcTestDatabase#postgresql()}). */
+import io.mtgate.authkey.TestDatabase;
+
+/** {@link JdbcAuthsRepository} on Postgres (see {@link TestDatabase#postgresql()}). */
 class PostgresJdbcAuthsRepositoryTest extends JdbcAuthsRepositoryContractTest {
     @Override
-    protected RpcTestDatabase openDatabase() {
-        return RpcTestDatabase.postgresql();
+    protected TestDatabase openDatabase() {
+        return TestDatabase.postgresql();
     }
 }

@@ -1,5 +1,7 @@
 package io.mtgate.rpc;
 
+import io.mtgate.authkey.TestDatabase;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mtgate.authkey.AuthKeyStore;
@@ -39,12 +41,12 @@ class RpcConfigurationTest {
         }
 
         @Bean(destroyMethod = "close")
-        RpcTestDatabase database() {
-            return RpcTestDatabase.h2();
+        TestDatabase database() {
+            return TestDatabase.h2();
         }
 
         @Bean
-        DataSource dataSource(RpcTestDatabase db) {
+        DataSource dataSource(TestDatabase db) {
             return db.dataSource();
         }
 
