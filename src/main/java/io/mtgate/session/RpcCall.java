@@ -24,6 +24,6 @@ public record RpcCall(SessionKey key, long sessionId, long msgId, byte[] query, 
 
     /** The query's constructor id (little-endian first word). */
     public int constructorId() {
-        return (query[0] & 0xff) | (query[1] & 0xff) << 8 | (query[2] & 0xff) << 16 | (query[3] & 0xff) << 24;
+        return ServiceIds.intLE(query, 0);
     }
 }
