@@ -43,11 +43,13 @@ public final class TestDatabase implements AutoCloseable {
     final String vendor;
     final String url;
     final HikariDataSource dataSource;
+    private final String user;
     public final JdbcClient jdbc;
     private final Runnable dropper;
 
     private TestDatabase(String url, String user, Runnable dropper) {
         this.url = url;
+        this.user = user;
         this.vendor = DatabaseDriver.fromJdbcUrl(url).getId();
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(url);
@@ -97,6 +99,16 @@ public final class TestDatabase implements AutoCloseable {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** The JDBC URL of this test's own database (for a gateway process started against it). */
+    public String url() {
+        return url;
+    }
+
+    /** The user name {@link #url()} is opened with (the password is empty). */
+    public String user() {
+        return user;
     }
 
     /** Empties every table the store writes (between tests of one class). */
