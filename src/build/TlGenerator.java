@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * Build-time TL code generator, run by Maven (exec-maven-plugin) as a single-file Java program in
  * the generate-sources phase. Each {@code --schema package=file[;option...]} becomes one Java
  * package: a record per constructor and function, a sealed-free marker interface per boxed type
- * (named {@code T<Type>}), and a {@code Schema} class holding the id registry. Several schemas
+ * (named {@code T<Type>}), a {@code Schema} class holding the id registry, and a
+ * {@code FunctionNames} class naming each function by id (metrics). Several schemas
  * (the MTProto service schema and each API layer) coexist in their own packages.
  *
  * <p>Schema options, separated by {@code ;}:
@@ -287,6 +288,9 @@ public class TlGenerator {
                 if (prior != null) {
                     throw new IllegalStateException("class name clash: " + prior + " and " + c.name());
                 }
+                if (cls.equals("Schema") || cls.equals("FunctionNames")) {
+                    throw new IllegalStateException("class name reserved by the generator: " + c.name());
+                }
                 classNames.put(c.name(), cls);
                 if (!c.function()) {
                     if (constructorsByName.put(c.name(), c) != null) {
@@ -317,6 +321,28 @@ public class TlGenerator {
                 writeIfChanged(dir.resolve(classNames.get(c.name()) + ".java"), combinatorClass(c));
             }
             writeIfChanged(dir.resolve("Schema.java"), schemaClass());
+            writeIfChanged(dir.resolve("FunctionNames.java"), functionNamesClass());
+        }
+
+        /**
+         * The TL name of each function by id, for metrics and logs: a switch rather than a map, so
+         * asking costs no class initialisation and loads none of the schema's records.
+         */
+        String functionNamesClass() {
+            StringBuilder sb = new StringBuilder(header());
+            sb.append("/** The TL name of every function of ").append(source).append(", by id. */\n");
+            sb.append("public final class FunctionNames {\n");
+            sb.append("    private FunctionNames() {\n    }\n\n");
+            sb.append("    /** The function's TL name (e.g. {@code help.getConfig}), or null for any other id. */\n");
+            sb.append("    public static String of(int id) {\n        return switch (id) {\n");
+            for (Combinator c : combinators) {
+                if (c.function()) {
+                    sb.append("            case 0x").append(String.format("%08x", c.id())).append(" -> \"")
+                            .append(c.name()).append("\";\n");
+                }
+            }
+            sb.append("            default -> null;\n        };\n    }\n}\n");
+            return sb.toString();
         }
 
         /**

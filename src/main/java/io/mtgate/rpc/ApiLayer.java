@@ -76,6 +76,34 @@ public enum ApiLayer {
         return t;
     }
 
+    /** Tag value of a method id that no supported layer declares as a function. */
+    public static final String UNKNOWN_METHOD = "unknown";
+
+    /**
+     * The TL name of a function id in the newest layer that has it, else {@link #UNKNOWN_METHOD}:
+     * bounded by the schemas whatever a client sends (for metric tags). Loads no schema.
+     */
+    public static String methodName(int constructorId) {
+        ApiLayer[] all = values();
+        for (int i = all.length - 1; i >= 0; i--) {
+            String name = all[i].functionName(constructorId);
+            if (name != null) {
+                return name;
+            }
+        }
+        return UNKNOWN_METHOD;
+    }
+
+    private String functionName(int id) {
+        return switch (this) {
+            case L144 -> io.mtgate.tl.api.l144.FunctionNames.of(id);
+            case L158 -> io.mtgate.tl.api.l158.FunctionNames.of(id);
+            case L198 -> io.mtgate.tl.api.l198.FunctionNames.of(id);
+            case L222 -> io.mtgate.tl.api.l222.FunctionNames.of(id);
+            case L228 -> io.mtgate.tl.api.l228.FunctionNames.of(id);
+        };
+    }
+
     /** The layer a client of {@code clientLayer} is served with; empty below {@link #OLDEST}. */
     public static Optional<ApiLayer> forClientLayer(int clientLayer) {
         ApiLayer best = null;
