@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *       from {@code auths} on the blocking executor when the key is not in memory), else {@link RpcSettings#defaultLayer()}. Record what
  *       the query said (layer, initConnection).</li>
  *   <li>Decode the method with that layer's schema (if that schema is not loaded yet, on the handler
- *       executor: loading takes seconds, see {@link ApiLayer#preloadInBackground()}): an id the layer does not have, or that is not a
+ *       executor, see {@link ApiLayer#preloadInBackground()}): an id the layer does not have, or that is not a
  *       function → {@code 400 INPUT_METHOD_INVALID_<id>_0}; arguments with a constructor their
  *       schema does not allow there → {@code 400 INPUT_CONSTRUCTOR_INVALID}; a string or vector
  *       over the {@link io.mtgate.tl.TlLimits} → {@code 400 INPUT_REQUEST_TOO_LONG}; truncated or
@@ -155,7 +155,7 @@ public final class RpcDispatcher implements RpcInvoker {
             Once once) {
         ApiLayer layer = ApiLayer.forClientLayer(known.clientLayer()).orElse(settings.defaultLayer());
         if (!layer.isLoaded()) {
-            // Loading a schema takes seconds of class initialisation: never on an event loop.
+            // Building a schema's registry is class initialisation (tens of ms): never on an event loop.
             try {
                 handlerExecutor.execute(() -> {
                     try {
