@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * Build-time TL code generator, run by Maven (exec-maven-plugin) as a single-file Java program in
  * the generate-sources phase. Each {@code --schema package=file[;option...]} becomes one Java
  * package: a record per constructor and function, a sealed-free marker interface per boxed type
- * (named {@code T<Type>}), and a {@code Schema} class holding the id registry. Several schemas
+ * (named {@code T<Type>}), a {@code Schema} class holding the id registry, and a
+ * {@code FunctionNames} class naming each function by id (metrics). Several schemas
  * (the MTProto service schema and each API layer) coexist in their own packages.
  *
  * <p>Schema options, separated by {@code ;}:
@@ -287,6 +288,9 @@ public class TlGenerator {
                 if (prior != null) {
                     throw new IllegalStateException("class name clash: " + prior + " and " + c.name());
                 }
+                if (cls.equals("Schema") || cls.equals("FunctionNames")) {
+                    throw new IllegalStateException("class name reserved by the generator: " + c.name());
+                }
                 classNames.put(c.name(), cls);
                 if (!c.function()) {
                     if (constructorsByName.put(c.name(), c) != null) {
@@ -317,6 +321,28 @@ public class TlGenerator {
                 writeIfChanged(dir.resolve(classNames.get(c.name()) + ".java"), combinatorClass(c));
             }
             writeIfChanged(dir.resolve("Schema.java"), schemaClass());
+            writeIfChanged(dir.resolve("FunctionNames.java"), functionNamesClass());
+        }
+
+        /**
+         * The TL name of each function by id, for metrics and logs: a switch rather than a map, so
+         * asking costs no class initialisation and loads none of the schema's records.
+         */
+        String functionNamesClass() {
+            StringBuilder sb = new StringBuilder(header());
+            sb.append("/** The TL name of every function of ").append(source).append(", by id. */\n");
+            sb.append("public final class FunctionNames {\n");
+            sb.append("    private FunctionNames() {\n    }\n\n");
+            sb.append("    /** The function's TL name (e.g. {@code help.getConfig}), or null for any other id. */\n");
+            sb.append("    public static String of(int id) {\n        return switch (id) {\n");
+            for (Combinator c : combinators) {
+                if (c.function()) {
+                    sb.append("            case 0x").append(String.format("%08x", c.id())).append(" -> \"")
+                            .append(c.name()).append("\";\n");
+                }
+            }
+            sb.append("            default -> null;\n        };\n    }\n}\n");
+            return sb.toString();
         }
 
         /**
@@ -336,29 +362,54 @@ public class TlGenerator {
                     + "package " + pkg + ";\n\n";
         }
 
+        /**
+         * The registry maps each id to a small {@code $Decoder(id, chunk)} value (a name no TL class
+         * can take) whose switch calls the record's {@code deserializeBare}. Not a method reference per constructor: each of
+         * those is spun into a hidden class when the registry is built (about 2,500 per API layer,
+         * half of a second of CPU), and it loads and links every record of the layer at once. With
+         * the switch, building the registry loads only this class, and a record is loaded the
+         * first time its constructor is decoded.
+         */
         String schemaClass() {
             StringBuilder sb = new StringBuilder(header());
             sb.append("/** Every constructor and function of ").append(source).append(", by id. */\n");
             sb.append("public final class Schema {\n");
             sb.append("    private Schema() {\n    }\n\n");
             sb.append("    public static final io.mtgate.tl.TlRegistry REGISTRY;\n\n");
+            int chunks = (combinators.size() + 399) / 400;
             sb.append("    static {\n");
             sb.append("        io.mtgate.tl.TlRegistry.Builder b = io.mtgate.tl.TlRegistry.builder();\n");
-            int chunks = (combinators.size() + 399) / 400;
             for (int i = 0; i < chunks; i++) {
                 sb.append("        register").append(i).append("(b);\n");
             }
-            sb.append("        REGISTRY = b.build();\n    }\n");
+            sb.append("        REGISTRY = b.build();\n    }\n\n");
+            sb.append("    private record $Decoder(int id, int chunk) implements io.mtgate.tl.TlDecoder {\n");
+            sb.append("        @Override\n");
+            sb.append("        public io.mtgate.tl.TlObject decode(io.mtgate.tl.TlReader r) {\n");
+            sb.append("            return switch (chunk) {\n");
+            for (int i = 0; i < chunks; i++) {
+                sb.append("                case ").append(i).append(" -> decode").append(i).append("(id, r);\n");
+            }
+            sb.append("                default -> throw new IllegalStateException();\n");
+            sb.append("            };\n        }\n    }\n");
             // Split so no method approaches the JVM's 64 KiB code limit on large API layers.
             for (int i = 0; i < chunks; i++) {
+                List<Combinator> part = combinators.subList(i * 400, Math.min(combinators.size(), (i + 1) * 400));
                 sb.append("\n    private static void register").append(i)
                         .append("(io.mtgate.tl.TlRegistry.Builder b) {\n");
-                for (Combinator c : combinators.subList(i * 400, Math.min(combinators.size(), (i + 1) * 400))) {
-                    String cls = classNames.get(c.name());
-                    sb.append("        b.add(").append(cls).append(".CONSTRUCTOR_ID, ").append(cls)
-                            .append("::deserializeBare);\n");
+                for (Combinator c : part) {
+                    sb.append("        b.add(0x").append(String.format("%08x", c.id())).append(", new $Decoder(0x")
+                            .append(String.format("%08x", c.id())).append(", ").append(i).append("));\n");
                 }
                 sb.append("    }\n");
+                sb.append("\n    private static io.mtgate.tl.TlObject decode").append(i)
+                        .append("(int id, io.mtgate.tl.TlReader r) {\n        return switch (id) {\n");
+                for (Combinator c : part) {
+                    sb.append("            case 0x").append(String.format("%08x", c.id())).append(" -> ")
+                            .append(classNames.get(c.name())).append(".deserializeBare(r);\n");
+                }
+                sb.append("            default -> throw new IllegalStateException(\"not in this chunk: \" + id);\n");
+                sb.append("        };\n    }\n");
             }
             sb.append("}\n");
             return sb.toString();

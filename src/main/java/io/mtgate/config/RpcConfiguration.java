@@ -9,6 +9,7 @@ import io.mtgate.rpc.JdbcAuthsRepository;
 import io.mtgate.rpc.PreLoginAllowList;
 import io.mtgate.rpc.RpcAuthorizationPolicy;
 import io.mtgate.rpc.RpcDispatcher;
+import io.mtgate.rpc.RpcEvents;
 import io.mtgate.rpc.RpcHandlers;
 import io.mtgate.rpc.RpcMethodHandler;
 import io.mtgate.rpc.RpcSettings;
@@ -16,6 +17,7 @@ import io.mtgate.rpc.builtin.BindTempAuthKeyHandler;
 import io.mtgate.rpc.builtin.DcConfig;
 import io.mtgate.rpc.builtin.HelpGetConfigHandler;
 import io.mtgate.rpc.builtin.HelpGetNearestDcHandler;
+import io.mtgate.server.GatewayEvents;
 import io.mtgate.server.GatewayServer;
 import io.mtgate.tl.TlLimits;
 import java.time.Clock;
@@ -112,13 +114,15 @@ public class RpcConfiguration {
     @Bean
     RpcDispatcher mtgateRpcInvoker(RpcProperties props, RpcHandlers handlers,
             ObjectProvider<RpcAuthorizationPolicy> policy, InMemoryTempKeyBindings bindings, ClientLayers clients,
-            @Qualifier("mtgateRpcExecutor") ExecutorService executor) {
+            @Qualifier("mtgateRpcExecutor") ExecutorService executor, ObjectProvider<GatewayEvents> events) {
         ApiLayer defaultLayer = ApiLayer.exactly(props.defaultLayer()).orElseThrow(() -> new IllegalArgumentException(
                 "mtgate.rpc.default-layer must be one of 144, 158, 198, 222, 228, got " + props.defaultLayer()));
         RpcSettings settings = new RpcSettings(props.waitTimeout(), defaultLayer, TlLimits.DEFAULT,
                 Math.toIntExact(props.maxUnpackedSize().toBytes()));
         ApiLayer.preloadInBackground();
+        // the metrics adapter implements RpcEvents too (as SessionConfiguration does for SessionEvents)
+        RpcEvents rpcEvents = events.getIfAvailable() instanceof RpcEvents re ? re : RpcEvents.NONE;
         return new RpcDispatcher(handlers, policy.getIfAvailable(PreLoginAllowList::standard), bindings, clients,
-                executor, settings);
+                executor, settings, rpcEvents);
     }
 }

@@ -2,16 +2,28 @@ package io.mtgate.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.mtgate.rpc.RpcEvents;
 import io.mtgate.server.GatewayEvents;
 import io.mtgate.transport.CloseReason;
 import io.mtgate.transport.TransportKind;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /** Gateway events as Micrometer meters under {@code mtproto.*}; every tag has a bounded value set. */
-public final class MicrometerGatewayEvents implements GatewayEvents, io.mtgate.session.SessionEvents {
+public final class MicrometerGatewayEvents implements GatewayEvents, io.mtgate.session.SessionEvents, RpcEvents {
+    /**
+     * The rpc_error codes Telegram documents (api/errors); any other code a handler uses is tagged
+     * "other", so the code tag stays bounded whatever handlers do.
+     */
+    private static final int[] RPC_CODES = {303, 400, 401, 403, 404, 406, 420, 500};
+    private static final int RPC_OK = RPC_CODES.length + 1;
+    private static final int RPC_OTHER = RPC_CODES.length;
+
     private final MeterRegistry registry;
     private final AtomicLong open = new AtomicLong();
     private final Counter opened;
@@ -32,6 +44,8 @@ public final class MicrometerGatewayEvents implements GatewayEvents, io.mtgate.s
     private final Counter resent;
     private final Counter queueDropped;
     private final Map<Integer, Counter> badMessages = new ConcurrentHashMap<>();
+    /** By method name (bounded by the schemas): one timer per code slot, ok last. */
+    private final Map<String, AtomicReferenceArray<Timer>> rpcTimers = new ConcurrentHashMap<>();
 
     public MicrometerGatewayEvents(MeterRegistry registry) {
         this.registry = registry;
@@ -149,6 +163,36 @@ public final class MicrometerGatewayEvents implements GatewayEvents, io.mtgate.s
     @Override
     public void rpcAnswered(boolean error) {
         (error ? rpcError : rpcOk).increment();
+    }
+
+    /**
+     * {@code mtproto.rpc.duration{method, result, code}}: a timer per method and outcome, so its
+     * count is the number of answers of that kind. Method names come from the schemas (or
+     * "unknown"), codes from {@link #RPC_CODES} (or "other"): bounded.
+     */
+    @Override
+    public void rpcCompleted(String method, boolean error, int errorCode, long nanos) {
+        int slot = error ? codeSlot(errorCode) : RPC_OK;
+        AtomicReferenceArray<Timer> timers = rpcTimers.computeIfAbsent(method, m -> new AtomicReferenceArray<>(RPC_OK + 1));
+        Timer t = timers.get(slot);
+        if (t == null) {
+            // a benign race: two threads may both register; Micrometer returns the same meter
+            t = Timer.builder("mtproto.rpc.duration").tag("method", method)
+                    .tag("result", error ? "error" : "ok")
+                    .tag("code", !error ? "none" : slot == RPC_OTHER ? "other" : Integer.toString(RPC_CODES[slot]))
+                    .register(registry);
+            timers.set(slot, t);
+        }
+        t.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static int codeSlot(int code) {
+        for (int i = 0; i < RPC_CODES.length; i++) {
+            if (RPC_CODES[i] == code) {
+                return i;
+            }
+        }
+        return RPC_OTHER;
     }
 
     @Override

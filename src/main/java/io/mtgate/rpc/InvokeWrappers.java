@@ -129,7 +129,7 @@ public final class InvokeWrappers {
     private static void expect(TlReader r, int id, String what) {
         int got = r.readInt();
         if (got != id) {
-            throw new TlDecodeException("expected " + what + ", got constructor " + Integer.toHexString(got));
+            throw new io.mtgate.tl.TlConstructorException("expected " + what + ", got constructor " + Integer.toHexString(got));
         }
     }
 }

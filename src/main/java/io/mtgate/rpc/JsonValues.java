@@ -57,7 +57,7 @@ public final class JsonValues {
                 r.readVector(true, rr -> {
                     int vid = rr.readInt();
                     if (vid != JSON_OBJECT_VALUE) {
-                        throw new TlDecodeException("expected jsonObjectValue, got " + Integer.toHexString(vid));
+                        throw new io.mtgate.tl.TlConstructorException("expected jsonObjectValue, got " + Integer.toHexString(vid));
                     }
                     if (n[0]++ > 0) {
                         out.append(',');
@@ -69,7 +69,7 @@ public final class JsonValues {
                 });
                 out.append('}');
             }
-            default -> throw new TlDecodeException("expected JSONValue, got constructor " + Integer.toHexString(id));
+            default -> throw new io.mtgate.tl.TlConstructorException("expected JSONValue, got constructor " + Integer.toHexString(id));
         }
     }
 

@@ -9,10 +9,14 @@ import io.mtgate.session.SessionKey;
 import io.mtgate.session.SessionQueries;
 import io.mtgate.session.SessionQueries.QueryOutcome;
 import io.mtgate.tl.Tl;
+import io.mtgate.tl.TlConstructorException;
 import io.mtgate.tl.TlDecodeException;
 import io.mtgate.tl.TlFunction;
+import io.mtgate.tl.TlLimitException;
 import io.mtgate.tl.TlObject;
 import io.mtgate.tl.TlReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -39,14 +43,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per query, in this order (each failure answers at once with the error named):
  * <ol>
- *   <li>Take the wrappers off ({@link InvokeWrappers}); malformed → {@code 400 INPUT_FETCH_ERROR};
- *       invokeWithLayer below 144 → {@code 400 CONNECTION_LAYER_INVALID}.</li>
+ *   <li>Take the wrappers off ({@link InvokeWrappers}); truncated or malformed →
+ *       {@code 400 INPUT_FETCH_ERROR}, a constructor the wrapper does not allow →
+ *       {@code 400 INPUT_CONSTRUCTOR_INVALID}, a gzip_packed over the limit →
+ *       {@code 400 INPUT_REQUEST_TOO_LONG}; invokeWithLayer below 144 →
+ *       {@code 400 CONNECTION_LAYER_INVALID}.</li>
  *   <li>Layer: the stated one, else the key's last known ({@link ClientLayers}: memory, or a load
  *       from {@code auths} on the blocking executor when the key is not in memory), else {@link RpcSettings#defaultLayer()}. Record what
  *       the query said (layer, initConnection).</li>
  *   <li>Decode the method with that layer's schema (if that schema is not loaded yet, on the handler
- *       executor: loading takes seconds, see {@link ApiLayer#preloadInBackground()}): an id the layer does not have, or that is not a
- *       function → {@code 400 INPUT_METHOD_INVALID_<id>_0}; bad arguments → {@code 400 INPUT_FETCH_ERROR}.</li>
+ *       executor, see {@link ApiLayer#preloadInBackground()}): an id the layer does not have, or that is not a
+ *       function → {@code 400 INPUT_METHOD_INVALID_<id>_0}; arguments with a constructor their
+ *       schema does not allow there → {@code 400 INPUT_CONSTRUCTOR_INVALID}; a string or vector
+ *       over the {@link io.mtgate.tl.TlLimits} → {@code 400 INPUT_REQUEST_TOO_LONG}; truncated or
+ *       otherwise malformed arguments → {@code 400 INPUT_FETCH_ERROR}.</li>
  *   <li>A temporary key not bound to a permanent key may call only {@code auth.bindTempAuthKey},
  *       {@code help.getConfig} and {@code help.getNearestDc}: else {@code 401 AUTH_KEY_PERM_EMPTY}.</li>
  *   <li>{@link RpcAuthorizationPolicy} (default: {@code 401 AUTH_KEY_UNREGISTERED} outside the
@@ -60,6 +70,9 @@ import org.slf4j.LoggerFactory;
  *       a failed stage, a null result or a result of another layer's class → {@code 500 INTERNAL}
  *       (logged, nothing leaked).</li>
  * </ol>
+ *
+ * <p>Every answer is reported once to {@link RpcEvents} with the method's TL name, the error code
+ * and the time since {@link #invoke}.
  */
 public final class RpcDispatcher implements RpcInvoker {
     private static final Logger log = LoggerFactory.getLogger(RpcDispatcher.class);
@@ -75,6 +88,7 @@ public final class RpcDispatcher implements RpcInvoker {
     private final Executor handlerExecutor;
     private final RpcSettings settings;
     private final InvokeWrappers wrappers;
+    private final RpcEvents events;
 
     /**
      * @param handlerExecutor runs {@link RpcMethodHandler.Execution#BLOCKING} handlers; should be
@@ -82,6 +96,13 @@ public final class RpcDispatcher implements RpcInvoker {
      */
     public RpcDispatcher(RpcHandlers handlers, RpcAuthorizationPolicy policy, TempKeyBindings bindings,
             ClientLayers clients, Executor handlerExecutor, RpcSettings settings) {
+        this(handlers, policy, bindings, clients, handlerExecutor, settings, RpcEvents.NONE);
+    }
+
+    /** @param events told of every answered query (metrics) */
+    public RpcDispatcher(RpcHandlers handlers, RpcAuthorizationPolicy policy, TempKeyBindings bindings,
+            ClientLayers clients, Executor handlerExecutor, RpcSettings settings, RpcEvents events) {
+        this.events = Objects.requireNonNull(events, "events");
         this.handlers = Objects.requireNonNull(handlers, "handlers");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.bindings = Objects.requireNonNull(bindings, "bindings");
@@ -93,9 +114,10 @@ public final class RpcDispatcher implements RpcInvoker {
 
     @Override
     public void invoke(RpcCall call, RpcReply reply) {
-        Once once = new Once(reply);
+        Once once = new Once(reply, events, System.nanoTime());
         try {
             UnwrappedQuery q = wrappers.unwrap(call.query());
+            once.method(q.methodId());
             if (q.statedLayer() != null && ApiLayer.forClientLayer(q.statedLayer()).isEmpty()) {
                 once.fail(RpcError.CONNECTION_LAYER_INVALID);
                 return;
@@ -123,7 +145,7 @@ public final class RpcDispatcher implements RpcInvoker {
                 }
             });
         } catch (TlDecodeException e) {
-            once.fail(RpcError.INPUT_FETCH_ERROR);
+            once.fail(decodeError(e));
         } catch (RuntimeException e) {
             failUnexpected(e, call.query().length >= 4 ? call.constructorId() : 0, once);
         }
@@ -133,7 +155,7 @@ public final class RpcDispatcher implements RpcInvoker {
             Once once) {
         ApiLayer layer = ApiLayer.forClientLayer(known.clientLayer()).orElse(settings.defaultLayer());
         if (!layer.isLoaded()) {
-            // Loading a schema takes seconds of class initialisation: never on an event loop.
+            // Building a schema's registry is class initialisation (tens of ms): never on an event loop.
             try {
                 handlerExecutor.execute(() -> {
                     try {
@@ -157,7 +179,7 @@ public final class RpcDispatcher implements RpcInvoker {
             once.fail(e.error());
             return;
         } catch (TlDecodeException e) {
-            once.fail(RpcError.INPUT_FETCH_ERROR);
+            once.fail(decodeError(e));
             return;
         }
         int method = request.constructorId();
@@ -187,6 +209,17 @@ public final class RpcDispatcher implements RpcInvoker {
                 run(handler.get(), ctx, request, once);
             }
         });
+    }
+
+    /** Which input error a decoding failure is, as Telegram names them (docs/RPC.md). */
+    static RpcError decodeError(TlDecodeException e) {
+        if (e instanceof TlConstructorException) {
+            return RpcError.INPUT_CONSTRUCTOR_INVALID;
+        }
+        if (e instanceof TlLimitException) {
+            return RpcError.INPUT_REQUEST_TOO_LONG;
+        }
+        return RpcError.INPUT_FETCH_ERROR;
     }
 
     private TlFunction decode(UnwrappedQuery q, ApiLayer layer) {
@@ -318,18 +351,43 @@ public final class RpcDispatcher implements RpcInvoker {
         return String.format("%08x", id);
     }
 
-    /** Completes the reply at most once, whichever thread gets there first. */
+    /** Completes the reply at most once, whichever thread gets there first, and reports it. */
     private static final class Once {
         private final RpcReply reply;
+        private final RpcEvents events;
+        private final long startNanos;
         private final AtomicBoolean done = new AtomicBoolean();
+        /** The method's constructor id once the wrappers are off; null before. */
+        private volatile Integer method;
 
-        Once(RpcReply reply) {
+        Once(RpcReply reply, RpcEvents events, long startNanos) {
             this.reply = Objects.requireNonNull(reply, "reply");
+            this.events = events;
+            this.startNanos = startNanos;
+        }
+
+        void method(int constructorId) {
+            method = constructorId;
         }
 
         void complete(byte[] boxed) {
             if (done.compareAndSet(false, true)) {
+                // reported first, so whoever sees the answer also sees it counted
+                report(boxed);
                 reply.complete(boxed);
+            }
+        }
+
+        private void report(byte[] boxed) {
+            long nanos = System.nanoTime() - startNanos;
+            Integer m = method;
+            String name = m == null ? ApiLayer.UNKNOWN_METHOD : ApiLayer.methodName(m);
+            ByteBuffer b = ByteBuffer.wrap(boxed).order(ByteOrder.LITTLE_ENDIAN);
+            boolean error = boxed.length >= 8 && b.getInt(0) == RpcError.CONSTRUCTOR_ID;
+            try {
+                events.rpcCompleted(name, error, error ? b.getInt(4) : 0, nanos);
+            } catch (RuntimeException e) {
+                log.warn("RPC events listener failed: {}", e.toString());
             }
         }
 

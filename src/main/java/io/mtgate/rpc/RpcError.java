@@ -17,8 +17,12 @@ public record RpcError(int code, String message) implements TlObject {
 
     /** A handler failed or returned something unusable; details are logged, never sent. */
     public static final RpcError INTERNAL = new RpcError(500, "INTERNAL");
-    /** The query (a wrapper or the method's arguments) could not be deserialized. */
+    /** The query (a wrapper or the method's arguments) is truncated or malformed. */
     public static final RpcError INPUT_FETCH_ERROR = new RpcError(400, "INPUT_FETCH_ERROR");
+    /** A constructor id inside the query that its schema does not allow there (unknown, or of another type). */
+    public static final RpcError INPUT_CONSTRUCTOR_INVALID = new RpcError(400, "INPUT_CONSTRUCTOR_INVALID");
+    /** A string, vector or gzip_packed of the query is larger than this server's limits. */
+    public static final RpcError INPUT_REQUEST_TOO_LONG = new RpcError(400, "INPUT_REQUEST_TOO_LONG");
     /** invokeWithLayer named a layer below the oldest this server speaks. */
     public static final RpcError CONNECTION_LAYER_INVALID = new RpcError(400, "CONNECTION_LAYER_INVALID");
     /** A query named by invokeAfterMsg(s) failed. */

@@ -103,6 +103,10 @@ final class Session implements SessionQueries {
 
     private final ReplayWindow received;
     private boolean announced;
+    /** first_msg_id of the last new_session_created: the lowest client msg_id processed so far. */
+    private long firstMsgId;
+    /** unique_id of every new_session_created of this session (random per creation). */
+    private long uniqueId;
     private int serverSeq;
 
     private final ArrayDeque<Out> pending = new ArrayDeque<>();
@@ -263,7 +267,11 @@ final class Session implements SessionQueries {
             if (!parsed.ok()) {
                 return refuse(msgId, seqno, parsed.errorCode());
             }
-            announce(parsed.messages().isEmpty() ? msgId : parsed.messages().get(0).msgId());
+            if (!announced) {
+                // the session's first message; later containers announce lower ids one by one
+                // as they are accepted (receiveInner), so a refused one is never announced
+                announce(parsed.messages().isEmpty() ? msgId : lowestId(parsed.messages()));
+            }
             for (Container.Inner inner : parsed.messages()) {
                 receiveInner(inner, link, deferred);
             }
@@ -313,7 +321,18 @@ final class Session implements SessionQueries {
         }
         remember(msgId, seqno, flagsFor(ServiceIds.kindOf(ctor), seqno));
         rt.events().messageAccepted();
+        announce(msgId);
         process(msgId, seqno, ctor, content, link, deferred);
+    }
+
+    private static long lowestId(List<Container.Inner> messages) {
+        long lowest = messages.get(0).msgId();
+        for (Container.Inner m : messages) {
+            if (Long.compareUnsigned(m.msgId(), lowest) < 0) {
+                lowest = m.msgId();
+            }
+        }
+        return lowest;
     }
 
     private byte[] unpackOrNull(byte[] gzipPackedBody) {
@@ -374,14 +393,25 @@ final class Session implements SessionQueries {
         return false;
     }
 
-    /** new_session_created before the first accepted message of a (re)created session. */
-    private void announce(long firstMsgId) {
-        if (announced) {
+    /**
+     * new_session_created before the first accepted message of a (re)created session, and again
+     * for a message that arrives later with a msg_id below the announced first one (the client's
+     * first messages may travel on different connections and arrive out of order), so that
+     * first_msg_id always names the lowest message this session processed; clients resend what
+     * they sent below it. Same unique_id: the session was not created again. Higher ids announce
+     * nothing (Telegram's service-messages page; checklist section 4).
+     */
+    private void announce(long msgId) {
+        if (announced && Long.compareUnsigned(msgId, firstMsgId) >= 0) {
             return;
         }
-        announced = true;
+        if (!announced) {
+            announced = true;
+            uniqueId = rt.random().nextLong();
+        }
+        firstMsgId = msgId;
         long salt = rt.salts().current(key.id(), rt.clock().instant());
-        enqueue(Tl.serialize(new NewSessionCreated(firstMsgId, rt.random().nextLong(), salt)), true, true, 0);
+        enqueue(Tl.serialize(new NewSessionCreated(msgId, uniqueId, salt)), true, true, 0);
     }
 
     private void duplicate(long msgId, int seenFlags) {

@@ -38,7 +38,7 @@ public final class GzipPacked {
                     }
                 }
                 if (n > room) {
-                    throw new TlDecodeException("gzip_packed: inflates past " + maxSize + " bytes");
+                    throw new TlLimitException("gzip_packed: inflates past " + maxSize + " bytes");
                 }
                 out.write(chunk, 0, n);
             }

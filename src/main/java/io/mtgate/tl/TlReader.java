@@ -107,7 +107,9 @@ public final class TlReader {
             throw new TlDecodeException("invalid bytes length marker 0xff");
         }
         if (len > limits.maxBytesLength()) {
-            throw new TlDecodeException("bytes length " + len + " exceeds limit " + limits.maxBytesLength());
+            String why = "bytes length " + len + " exceeds limit " + limits.maxBytesLength();
+            // only a string that is really there is "too long"; a length beyond the input is malformed
+            throw len <= buf.readableBytes() ? new TlLimitException(why) : new TlDecodeException(why);
         }
         int padding = (-(header + len)) & 3;
         need(len + padding);
@@ -130,7 +132,7 @@ public final class TlReader {
         if (id == BOOL_FALSE_ID) {
             return false;
         }
-        throw new TlDecodeException("expected Bool, got constructor " + Integer.toHexString(id));
+        throw new TlConstructorException("expected Bool, got constructor " + Integer.toHexString(id));
     }
 
     /** Reads a vector; {@code boxed} vectors start with the {@code vector} constructor id. */
@@ -138,13 +140,16 @@ public final class TlReader {
         if (boxed) {
             int id = readInt();
             if (id != VECTOR_ID) {
-                throw new TlDecodeException("expected vector, got constructor " + Integer.toHexString(id));
+                throw new TlConstructorException("expected vector, got constructor " + Integer.toHexString(id));
             }
         }
         int count = readInt();
         // Every TL element takes at least 4 bytes, so a count beyond remaining/4 is a lie.
-        if (count < 0 || count > limits.maxVectorLength() || count > buf.readableBytes() / 4) {
+        if (count < 0 || count > buf.readableBytes() / 4) {
             throw new TlDecodeException("vector length " + count + " out of bounds");
+        }
+        if (count > limits.maxVectorLength()) {
+            throw new TlLimitException("vector length " + count + " exceeds limit " + limits.maxVectorLength());
         }
         enter();
         try {
@@ -168,7 +173,7 @@ public final class TlReader {
         int id = readInt();
         TlDecoder decoder = reg == null ? null : reg.decoder(id);
         if (decoder == null) {
-            throw new TlDecodeException("unknown constructor " + Integer.toHexString(id));
+            throw new TlConstructorException("unknown constructor " + Integer.toHexString(id));
         }
         enter();
         try {
@@ -182,7 +187,7 @@ public final class TlReader {
     public <T> T readObject(TlRegistry reg, Class<T> type) {
         TlObject o = readObject(reg);
         if (!type.isInstance(o)) {
-            throw new TlDecodeException("constructor " + Integer.toHexString(o.constructorId())
+            throw new TlConstructorException("constructor " + Integer.toHexString(o.constructorId())
                     + " is not a " + type.getSimpleName());
         }
         return type.cast(o);

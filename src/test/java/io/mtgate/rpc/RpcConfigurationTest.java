@@ -109,6 +109,18 @@ class RpcConfigurationTest {
     }
 
     @Test
+    void theMetricsAdapterTimesEveryQuery() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        runner.withBean(io.mtgate.server.GatewayEvents.class, () -> new io.mtgate.metrics.MicrometerGatewayEvents(registry))
+                .run(ctx -> {
+                    getConfig(ctx.getBean(RpcInvoker.class)).get();
+                    assertThat(registry.find("mtproto.rpc.duration").tags("method", "help.getConfig", "result", "ok")
+                            .timer().count()).isEqualTo(1);
+                });
+    }
+
+    @Test
     void anUnsupportedDefaultLayerStopsTheStart() {
         runner.withPropertyValues("mtgate.rpc.default-layer=200").run(ctx -> assertThat(ctx).hasFailed());
     }

@@ -259,8 +259,73 @@ class SessionRulesTest {
         byte[] c = Container.build(List.of(new long[] {oldInner, 0}, new long[] {inner2, 0}),
                 List.of(tl(new Ping(10)), tl(new Ping(11))));
         assertThat(h.send(link, SESSION, outer, 0, c)).isEqualTo(SessionManager.Outcome.ACCEPTED);
-        assertThat(link.take()).extracting(ServerMessage::decoded)
+        List<ServerMessage> got = link.take();
+        // oldInner is below the session's first message: announced again before its pong
+        assertThat(got).hasSize(3);
+        assertThat(((NewSessionCreated) got.get(0).decoded()).firstMsgId()).isEqualTo(oldInner);
+        assertThat(got.subList(1, 3)).extracting(ServerMessage::decoded)
                 .containsExactly(new Pong(oldInner, 10), new Pong(inner2, 11));
+    }
+
+    @Test
+    void aLowerMsgIdArrivingLaterGetsAnotherNewSessionCreatedWithTheSameUniqueId() {
+        long a = h.nextMsgId();
+        long b = h.nextMsgId();
+        long c = h.nextMsgId();
+        long d = h.nextMsgId();
+        // c arrives first (the client's first messages went out on several connections)
+        h.send(link, SESSION, c, 0, tl(new Ping(3)));
+        List<ServerMessage> first = link.take();
+        NewSessionCreated created = (NewSessionCreated) first.get(0).decoded();
+        assertThat(created.firstMsgId()).isEqualTo(c);
+        // a is lower: a second new_session_created for a, same unique_id, before a's pong
+        assertThat(h.send(link, SESSION, a, 0, tl(new Ping(1)))).isEqualTo(SessionManager.Outcome.ACCEPTED);
+        List<ServerMessage> second = link.take();
+        assertThat(second).hasSize(2);
+        assertThat(second.get(0).decoded()).isEqualTo(new NewSessionCreated(a, created.uniqueId(), h.salt()));
+        assertThat(second.get(0).contentRelated()).isTrue();
+        assertThat(second.get(1).decoded()).isEqualTo(new Pong(a, 1));
+        // b lies between a and c, d above all: processed, nothing announced
+        h.send(link, SESSION, b, 0, tl(new Ping(2)));
+        h.send(link, SESSION, d, 0, tl(new Ping(4)));
+        assertThat(link.take()).extracting(ServerMessage::decoded).containsExactly(new Pong(b, 2), new Pong(d, 4));
+        assertThat(h.badCodes).isEmpty();
+    }
+
+    @Test
+    void aRefusedOrDuplicateLowerMessageAnnouncesNothing() {
+        long low = h.nextMsgId();
+        long first = h.nextMsgId();
+        h.send(link, SESSION, first, 0, tl(new Ping(1)));
+        h.send(link, SESSION, first, 0, tl(new Ping(1))); // duplicate
+        link.take();
+        // lower, but refused (odd seqno on a never-content-related msgs_ack): not processed, not announced
+        h.send(link, SESSION, low, 1, tl(new io.mtgate.tl.mtproto.MsgsAck(List.of(1L))));
+        assertThat(link.take()).extracting(ServerMessage::decoded)
+                .containsExactly(new BadMsgNotification(low, 1, 34));
+    }
+
+    @Test
+    void aContainerAnnouncesItsLowestMessageAndLaterContainersAnnounceLowerOnes() {
+        long low = h.nextMsgId();
+        long lower2 = h.nextMsgId(); // used later, still below the first container's messages
+        long x = h.nextMsgId();
+        long y = h.nextMsgId();
+        // the first container lists its higher message first: first_msg_id is its lowest, once
+        byte[] c1 = Container.build(List.of(new long[] {y, 0}, new long[] {x, 0}),
+                List.of(tl(new Ping(20)), tl(new Ping(21))));
+        h.send(link, SESSION, h.nextMsgId(), 0, c1);
+        List<ServerMessage> got = link.take();
+        assertThat(got).filteredOn(m -> m.decoded() instanceof NewSessionCreated).hasSize(1)
+                .extracting(m -> ((NewSessionCreated) m.decoded()).firstMsgId()).containsExactly(x);
+        long unique = ((NewSessionCreated) got.get(0).decoded()).uniqueId();
+        // a later container with two messages below x: one announcement per new lowest, in order
+        byte[] c2 = Container.build(List.of(new long[] {lower2, 0}, new long[] {low, 0}),
+                List.of(tl(new Ping(22)), tl(new Ping(23))));
+        h.send(link, SESSION, h.nextMsgId(), 0, c2);
+        assertThat(link.take()).extracting(ServerMessage::decoded).containsExactly(
+                new NewSessionCreated(lower2, unique, h.salt()), new Pong(lower2, 22),
+                new NewSessionCreated(low, unique, h.salt()), new Pong(low, 23));
     }
 
     @Test
