@@ -126,7 +126,8 @@ public class GatewayConfiguration {
         // At most 100k addresses are counted per window, a few MiB at worst.
         ConnectionRateLimiter limiter = new ConnectionRateLimiter(props.tcp().maxConnectionsPerAddress(),
                 props.tcp().connectionRateWindow(), 100_000, clock);
-        return new GatewayServer(props.tcp().host(), props.tcp().port(), transport, services, sessionServices, limiter);
+        return new GatewayServer(props.tcp().host(), props.tcp().port(), transport, services, sessionServices, limiter,
+                props.tcp().eventLoopCount());
     }
 
     /** Starts the listener once the context is ready and stops it first on shutdown. */

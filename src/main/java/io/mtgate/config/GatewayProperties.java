@@ -46,6 +46,9 @@ public record GatewayProperties(
      *                       -429 and is closed. 0 (the default) disables the limit: clients behind
      *                       one NAT address would share it
      * @param connectionRateWindow the window of {@code maxConnectionsPerAddress}
+     * @param eventLoops threads that run the MTProto connections (epoll when available); 0 (the
+     *                       default) means one per available processor. reactor-netty's own default
+     *                       is at least 4, which on a 2-core machine only adds context switches
      */
     public record Tcp(
             @NotBlank @DefaultValue("0.0.0.0") String host,
@@ -55,7 +58,13 @@ public record GatewayProperties(
             @NotNull @DefaultValue("30s") Duration frameStallTimeout,
             @NotNull @DefaultValue List<String> mtproxySecrets,
             @Min(0) @DefaultValue("0") int maxConnectionsPerAddress,
-            @NotNull @DefaultValue("10s") Duration connectionRateWindow) {
+            @NotNull @DefaultValue("10s") Duration connectionRateWindow,
+            @Min(0) @Max(1024) @DefaultValue("0") int eventLoops) {
+
+        /** {@link #eventLoops} with the default applied. */
+        public int eventLoopCount() {
+            return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+        }
     }
 
     /**

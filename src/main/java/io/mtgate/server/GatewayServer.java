@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyPipeline;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
 
 /**
@@ -30,10 +31,22 @@ public final class GatewayServer implements AutoCloseable {
     private final HandshakeServices services;
     private final SessionServices sessionServices;
     private final ConnectionRateLimiter rateLimiter;
+    private final int eventLoops;
     private DisposableServer server;
+    private LoopResources loops;
 
+    /** One event loop per available processor. */
     public GatewayServer(String host, int port, TransportSettings transport, HandshakeServices services,
                          SessionServices sessionServices, ConnectionRateLimiter rateLimiter) {
+        this(host, port, transport, services, sessionServices, rateLimiter, Runtime.getRuntime().availableProcessors());
+    }
+
+    public GatewayServer(String host, int port, TransportSettings transport, HandshakeServices services,
+                         SessionServices sessionServices, ConnectionRateLimiter rateLimiter, int eventLoops) {
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("eventLoops must be at least 1");
+        }
+        this.eventLoops = eventLoops;
         this.sessionServices = sessionServices;
         this.host = host;
         this.port = port;
@@ -46,7 +59,25 @@ public final class GatewayServer implements AutoCloseable {
         if (server != null) {
             return;
         }
-        server = TcpServer.create()
+        // Our own loops rather than reactor-netty's shared default (max(4, cores) threads): the
+        // count is the operator's, and the gateway's sockets do not share threads with the HTTP
+        // server's. LoopResources prefers the native transport (epoll) when it is available.
+        loops = LoopResources.create("mtgate-tcp", eventLoops, true);
+        try {
+            server = bind();
+        } catch (RuntimeException e) {
+            loops.dispose();
+            loops = null;
+            throw e;
+        }
+        log.info("MTProto TCP listener on {} (abridged, intermediate, padded intermediate, full, obfuscated2{}); {} event loop(s), {}",
+                describe(server.address()), transport.mtproxySecrets().isEmpty() ? "" : ", MTProxy secrets",
+                eventLoops, server.channel().getClass().getSimpleName());
+    }
+
+    private DisposableServer bind() {
+        return TcpServer.create()
+                .runOn(loops)
                 .host(host)
                 .port(port)
                 .doOnChannelInit((observer, channel, remote) -> {
@@ -66,8 +97,6 @@ public final class GatewayServer implements AutoCloseable {
                 // with unbounded demand keeps reactor-netty from switching auto-read off.
                 .handle((in, out) -> in.receive().then())
                 .bindNow(Duration.ofSeconds(30));
-        log.info("MTProto TCP listener on {} (abridged, intermediate, padded intermediate, full, obfuscated2{})",
-                describe(server.address()), transport.mtproxySecrets().isEmpty() ? "" : ", MTProxy secrets");
     }
 
     /** The bound port (useful when configured as 0). */
@@ -87,6 +116,10 @@ public final class GatewayServer implements AutoCloseable {
         if (server != null) {
             server.disposeNow(Duration.ofSeconds(10));
             server = null;
+        }
+        if (loops != null) {
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(10)).block(Duration.ofSeconds(15));
+            loops = null;
         }
     }
 

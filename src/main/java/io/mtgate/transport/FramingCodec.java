@@ -16,8 +16,9 @@ import java.util.random.RandomGenerator;
  * Base of the four framing codecs. Inbound: bytes to {@link InboundFrame}s, checking every
  * declared length against {@code maxFrameBytes} before waiting for (buffering) the body.
  * Outbound: {@link OutboundFrame}, {@link QuickAck} and {@link TransportError} to bytes; anything
- * else passes through untouched. Payloads are never copied on the way out: the header (and
- * trailer) are combined with the payload in a {@link CompositeByteBuf}.
+ * else passes through untouched. A direct payload is not copied on the way out (the header and
+ * trailer are combined with it in a {@link CompositeByteBuf}); a heap payload is copied once,
+ * into the direct buffer the socket write needs anyway (see {@link #compose}).
  */
 abstract class FramingCodec extends AbstractTransportDecoder implements ChannelOutboundHandler {
     protected final int maxFrameBytes;
@@ -49,8 +50,34 @@ abstract class FramingCodec extends AbstractTransportDecoder implements ChannelO
         }
     }
 
-    /** Header + payload (retained) as one buffer without copying the payload. */
+    /**
+     * Header + payload (+ trailer) as one buffer. A direct payload is referenced (retained), not
+     * copied. A heap payload (every encrypted packet: the envelope works on arrays) is copied once
+     * into one direct buffer: the socket write needs direct memory anyway, and a composite with a
+     * heap part would first be merged into a temporary heap array ({@code nioBuffer()}) and then
+     * copied again — measured as the largest allocation site of the send path.
+     */
     protected static ByteBuf compose(ByteBufAllocator alloc, ByteBuf header, ByteBuf payload, ByteBuf trailer) {
+        if (!payload.isDirect() && alloc.isDirectBufferPooled()) {
+            int length = header.readableBytes() + payload.readableBytes() + (trailer == null ? 0 : trailer.readableBytes());
+            ByteBuf out = alloc.directBuffer(length, length);
+            try {
+                out.writeBytes(header);
+                out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+                if (trailer != null) {
+                    out.writeBytes(trailer);
+                }
+            } catch (RuntimeException e) {
+                out.release();
+                throw e;
+            } finally {
+                header.release();
+                if (trailer != null) {
+                    trailer.release();
+                }
+            }
+            return out;
+        }
         CompositeByteBuf c = alloc.compositeBuffer(3);
         c.addComponent(true, header);
         c.addComponent(true, payload.retainedSlice());

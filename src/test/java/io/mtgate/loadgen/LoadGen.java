@@ -734,8 +734,8 @@ public final class LoadGen {
                     serverCpu, secs, serverCpu / secs, serverCpu / count * 1e6, 100 * (s1.procSys - s0.procSys) / serverCpu);
         }
         double selfCpu = s1.self - s0.self;
-        System.out.printf(Locale.ROOT, "  generator CPU: %.2f cores; %.2f µs per request/response%n", selfCpu / secs,
-                selfCpu / count * 1e6);
+        System.out.printf(Locale.ROOT, "  generator CPU: %.2f cores; %.2f µs per request/response (%.0f %% in the kernel)%n",
+                selfCpu / secs, selfCpu / count * 1e6, 100 * (s1.selfSys - s0.selfSys) / selfCpu);
         System.out.printf(Locale.ROOT, "  machine: %.2f of %d cores busy (all processes); load average %s%n",
                 (s1.busy - s0.busy) / secs, Runtime.getRuntime().availableProcessors(), Cpu.loadavg());
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
@@ -812,13 +812,13 @@ public final class LoadGen {
     }
 
     /** CPU seconds of a process (utime + stime), of this process, and busy seconds of the machine. */
-    record Cpu(double proc, double procSys, double self, double busy) {
+    record Cpu(double proc, double procSys, double self, double selfSys, double busy) {
         static final double TICK = 100.0; // CLK_TCK on Linux x86_64
 
         static Cpu read(long pid) throws IOException {
             return new Cpu(pid > 0 ? procCpu(Path.of("/proc/" + pid + "/stat")) : 0,
                     pid > 0 ? procSys(Path.of("/proc/" + pid + "/stat")) : 0,
-                    procCpu(Path.of("/proc/self/stat")), machineBusy());
+                    procCpu(Path.of("/proc/self/stat")), procSys(Path.of("/proc/self/stat")), machineBusy());
         }
 
         static double procSys(Path stat) throws IOException {
