@@ -54,7 +54,8 @@ public class StorageConfiguration {
             }
             tier = new AuthKeyStorage.SharedTier(redisOps.getObject(), new SharedKeyCodec(secret, random),
                     redisProps.keyPrefix(), redisProps.keyTtl(), redisProps.negativeTtl(), redisProps.retryAfter(),
-                    redisProps.staleAfter());
+                    redisProps.staleAfter(), redisProps.tempIdRefreshInterval(),
+                    redisProps.unannouncedTempChecksPerSecond());
         }
         return new AuthKeyStorage(dataSource, temporaryKeys, clock, settings, tier).start();
     }
