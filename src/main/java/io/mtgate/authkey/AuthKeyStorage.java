@@ -74,9 +74,13 @@ public final class AuthKeyStorage {
     private final Clock clock;
     private final Duration refreshInterval;
     private final Duration tempRefreshInterval;
+    private final RedisOps redisOps; // null without Redis
+    private final String prefix;
     private volatile boolean refreshRequested;
     private volatile Instant nextRefresh = Instant.MIN;
     private volatile boolean tempRefreshRequested;
+    private volatile SharedTempKeyBindings sharedBindings; // null: none, or no Redis
+    private volatile boolean bindingsResyncRequested;
     private volatile Instant nextTempRefresh = Instant.MIN;
 
     public AuthKeyStorage(DataSource dataSource, InMemoryTemporaryKeys localTemporaryKeys, Clock clock, Settings settings,
@@ -96,11 +100,15 @@ public final class AuthKeyStorage {
             shared = new SharedKeyCache(redis.ops(), breaker, redis.codec(), redis.prefix(), redis.ttl(),
                     redis.negativeTtl());
             tempRefreshInterval = redis.tempIdRefreshInterval();
+            redisOps = redis.ops();
+            prefix = redis.prefix();
         } else {
             breaker = null;
             invalidations = null;
             sharedTemporaryKeys = null;
             tempRefreshInterval = null;
+            redisOps = null;
+            prefix = null;
         }
         JdbcAuthKeyStore database = JdbcAuthKeyStore.create(dataSource, temporaryKeys);
         tiered = new TieredAuthKeyStore(database, ids, shared, invalidations, clock,
@@ -135,9 +143,26 @@ public final class AuthKeyStorage {
                     tempIds.add(id.value(), expiresAtMillis);
                     store.evict(id);
                 }
+
+                @Override
+                public void bound(AuthKeyId temp, AuthKeyId perm, long untilMillis) {
+                    SharedTempKeyBindings b = sharedBindings;
+                    if (b != null) {
+                        b.applyBound(temp, perm, untilMillis);
+                    }
+                }
+
+                @Override
+                public void unbound(AuthKeyId temp) {
+                    SharedTempKeyBindings b = sharedBindings;
+                    if (b != null) {
+                        b.applyUnbound(temp);
+                    }
+                }
             }, distrust, () -> {
                 refreshRequested = true;
                 tempRefreshRequested = true;
+                bindingsResyncRequested = true;
             });
             refreshTemporaryIds();
         }
@@ -156,10 +181,29 @@ public final class AuthKeyStorage {
         if (refreshRequested || !clock.instant().isBefore(nextRefresh) || (!ids.trusted() && heard)) {
             refresh();
         }
+        SharedTempKeyBindings b = sharedBindings;
+        if (b != null && bindingsResyncRequested && heard) {
+            bindingsResyncRequested = false;
+            b.resync();
+        }
         if (sharedTemporaryKeys != null && (tempRefreshRequested || !clock.instant().isBefore(nextTempRefresh)
                 || (!sharedTemporaryKeys.ids().trusted() && heard))) {
             refreshTemporaryIds();
         }
+    }
+
+    /**
+     * The temporary key bindings this node should use: {@code local} itself without Redis; with Redis,
+     * bindings shared by every node with {@code local} as this node's mirror (see
+     * {@link SharedTempKeyBindings}). Call once.
+     */
+    public TempKeyBindings shareBindings(InMemoryTempKeyBindings local) {
+        if (invalidations == null) {
+            return local;
+        }
+        SharedTempKeyBindings b = new SharedTempKeyBindings(redisOps, breaker, invalidations, prefix, clock, local);
+        sharedBindings = b;
+        return b;
     }
 
     private void refreshTemporaryIds() {
