@@ -60,10 +60,12 @@ public class RpcConfiguration {
     /** In memory; with mtgate.redis.enabled shared by every node, the memory being this node's mirror. */
     @Bean
     TempKeyBindings mtgateTempKeyBindings(RpcProperties props, Clock clock,
-            @Qualifier("mtgateTemporaryKeyPurger") ScheduledExecutorService purger, AuthKeyStorage storage) {
+            @Qualifier("mtgateTemporaryKeyPurger") ScheduledExecutorService purger,
+            ObjectProvider<AuthKeyStorage> storage) {
         InMemoryTempKeyBindings bindings = new InMemoryTempKeyBindings(clock, props.maxTempKeyBindings());
         purger.scheduleWithFixedDelay(bindings::purgeExpired, 1, 1, TimeUnit.MINUTES);
-        return storage.shareBindings(bindings);
+        AuthKeyStorage s = storage.getIfAvailable(); // absent when the RPC layer runs over another key store
+        return s == null ? bindings : s.shareBindings(bindings);
     }
 
     @Bean
