@@ -37,15 +37,28 @@ public final class AuthKeyStorage {
      * @param negativeTtl  unknown ids cached for this
      * @param retryAfter   after a Redis failure no command is tried for this long
      * @param staleAfter   own heartbeats missing this long: the invalidation channel is considered lost
+     * @param tempIdRefreshInterval the temporary key id set is reloaded from Redis this often anyway
+     * @param unannouncedTempChecksPerSecond lookups a second of ids outside the temporary id set that
+     *                     still ask Redis (a key made elsewhere whose announcement is still in flight)
      */
     public record SharedTier(RedisOps ops, SharedKeyCodec codec, String prefix, Duration ttl, Duration negativeTtl,
-                             Duration retryAfter, Duration staleAfter) {
+                             Duration retryAfter, Duration staleAfter, Duration tempIdRefreshInterval,
+                             int unannouncedTempChecksPerSecond) {
+        public static final Duration DEFAULT_TEMP_ID_REFRESH = Duration.ofMinutes(5);
+        public static final int DEFAULT_UNANNOUNCED_TEMP_CHECKS = 50;
+
+        public SharedTier(RedisOps ops, SharedKeyCodec codec, String prefix, Duration ttl, Duration negativeTtl,
+                          Duration retryAfter, Duration staleAfter) {
+            this(ops, codec, prefix, ttl, negativeTtl, retryAfter, staleAfter, DEFAULT_TEMP_ID_REFRESH,
+                    DEFAULT_UNANNOUNCED_TEMP_CHECKS);
+        }
     }
 
     /** What the health endpoint shows. */
     public record Health(boolean redisEnabled, boolean redisAvailable, boolean channelHealthy, boolean idsTrusted,
                          int ids, String lastRedisError, Instant redisStateSince, long filteredLookups,
-                         long redisAnswers, long databaseLookups, long shedLookups) {
+                         long redisAnswers, long databaseLookups, long shedLookups, boolean tempIdsTrusted,
+                         int tempIds, long tempFilteredLookups, long tempRedisLookups) {
         /** Redis configured but not serving (or its invalidations not heard): the database serves. */
         public boolean degraded() {
             return redisEnabled && (!redisAvailable || !channelHealthy);
@@ -57,10 +70,18 @@ public final class AuthKeyStorage {
     private final PermanentKeyIds ids = new PermanentKeyIds();
     private final RedisBreaker breaker; // null without Redis
     private final KeyInvalidations invalidations; // null without Redis
+    private final SharedTemporaryKeys sharedTemporaryKeys; // null without Redis
     private final Clock clock;
     private final Duration refreshInterval;
+    private final Duration tempRefreshInterval;
+    private final RedisOps redisOps; // null without Redis
+    private final String prefix;
     private volatile boolean refreshRequested;
     private volatile Instant nextRefresh = Instant.MIN;
+    private volatile boolean tempRefreshRequested;
+    private volatile SharedTempKeyBindings sharedBindings; // null: none, or no Redis
+    private volatile boolean bindingsResyncRequested;
+    private volatile Instant nextTempRefresh = Instant.MIN;
 
     public AuthKeyStorage(DataSource dataSource, InMemoryTemporaryKeys localTemporaryKeys, Clock clock, Settings settings,
                           SharedTier redis) {
@@ -70,15 +91,24 @@ public final class AuthKeyStorage {
         SharedKeyCache shared = null;
         if (redis != null) {
             breaker = new RedisBreaker(clock, redis.retryAfter());
-            temporaryKeys = new SharedTemporaryKeys(redis.ops(), breaker, redis.codec(), redis.prefix(), clock,
-                    localTemporaryKeys);
-            shared = new SharedKeyCache(redis.ops(), breaker, redis.codec(), redis.prefix(), redis.ttl(),
-                    redis.negativeTtl());
             invalidations = new KeyInvalidations(redis.ops(), breaker, redis.prefix() + "invalidations", clock,
                     redis.staleAfter());
+            sharedTemporaryKeys = new SharedTemporaryKeys(redis.ops(), breaker, redis.codec(), redis.prefix(), clock,
+                    localTemporaryKeys, new TemporaryKeyIds(), invalidations::announceTemporary,
+                    redis.unannouncedTempChecksPerSecond());
+            temporaryKeys = sharedTemporaryKeys;
+            shared = new SharedKeyCache(redis.ops(), breaker, redis.codec(), redis.prefix(), redis.ttl(),
+                    redis.negativeTtl());
+            tempRefreshInterval = redis.tempIdRefreshInterval();
+            redisOps = redis.ops();
+            prefix = redis.prefix();
         } else {
             breaker = null;
             invalidations = null;
+            sharedTemporaryKeys = null;
+            tempRefreshInterval = null;
+            redisOps = null;
+            prefix = null;
         }
         JdbcAuthKeyStore database = JdbcAuthKeyStore.create(dataSource, temporaryKeys);
         tiered = new TieredAuthKeyStore(database, ids, shared, invalidations, clock,
@@ -90,7 +120,12 @@ public final class AuthKeyStorage {
     /** Subscribes to the invalidation channel and loads the id set (a database failure is retried). */
     public AuthKeyStorage start() {
         if (invalidations != null) {
-            breaker.onTransitions(ids::distrust, () -> { });
+            TemporaryKeyIds tempIds = sharedTemporaryKeys.ids();
+            Runnable distrust = () -> {
+                ids.distrust();
+                tempIds.distrust();
+            };
+            breaker.onTransitions(distrust, () -> { });
             invalidations.start(new KeyInvalidations.Listener() {
                 @Override
                 public void saved(AuthKeyId id) {
@@ -102,7 +137,34 @@ public final class AuthKeyStorage {
                 public void removed(AuthKeyId id) {
                     store.evict(id);
                 }
-            }, ids::distrust, () -> refreshRequested = true);
+
+                @Override
+                public void temporarySaved(AuthKeyId id, long expiresAtMillis) {
+                    tempIds.add(id.value(), expiresAtMillis);
+                    store.evict(id);
+                }
+
+                @Override
+                public void bound(AuthKeyId temp, AuthKeyId perm, long untilMillis) {
+                    SharedTempKeyBindings b = sharedBindings;
+                    if (b != null) {
+                        b.applyBound(temp, perm, untilMillis);
+                    }
+                }
+
+                @Override
+                public void unbound(AuthKeyId temp) {
+                    SharedTempKeyBindings b = sharedBindings;
+                    if (b != null) {
+                        b.applyUnbound(temp);
+                    }
+                }
+            }, distrust, () -> {
+                refreshRequested = true;
+                tempRefreshRequested = true;
+                bindingsResyncRequested = true;
+            });
+            refreshTemporaryIds();
         }
         refresh();
         return this;
@@ -118,6 +180,38 @@ public final class AuthKeyStorage {
         boolean heard = invalidations == null || invalidations.healthy();
         if (refreshRequested || !clock.instant().isBefore(nextRefresh) || (!ids.trusted() && heard)) {
             refresh();
+        }
+        SharedTempKeyBindings b = sharedBindings;
+        if (b != null && bindingsResyncRequested && heard) {
+            bindingsResyncRequested = false;
+            b.resync();
+        }
+        if (sharedTemporaryKeys != null && (tempRefreshRequested || !clock.instant().isBefore(nextTempRefresh)
+                || (!sharedTemporaryKeys.ids().trusted() && heard))) {
+            refreshTemporaryIds();
+        }
+    }
+
+    /**
+     * The temporary key bindings this node should use: {@code local} itself without Redis; with Redis,
+     * bindings shared by every node with {@code local} as this node's mirror (see
+     * {@link SharedTempKeyBindings}). Call once.
+     */
+    public TempKeyBindings shareBindings(InMemoryTempKeyBindings local) {
+        if (invalidations == null) {
+            return local;
+        }
+        SharedTempKeyBindings b = new SharedTempKeyBindings(redisOps, breaker, invalidations, prefix, clock, local);
+        sharedBindings = b;
+        return b;
+    }
+
+    private void refreshTemporaryIds() {
+        tempRefreshRequested = false;
+        if (sharedTemporaryKeys.refreshIds(invalidations.healthy())) {
+            nextTempRefresh = clock.instant().plus(tempRefreshInterval);
+        } else {
+            tempRefreshRequested = true; // Redis away: the breaker makes the retry free until it is back
         }
     }
 
@@ -150,6 +244,10 @@ public final class AuthKeyStorage {
         return new Health(invalidations != null, breaker != null && !breaker.isOpen(),
                 invalidations == null || invalidations.healthy(), ids.trusted(), ids.size(),
                 breaker == null ? "" : breaker.lastError(), breaker == null ? null : breaker.since(),
-                tiered.filtered.sum(), tiered.sharedHits.sum(), tiered.databaseLookups.sum(), tiered.shed.sum());
+                tiered.filtered.sum(), tiered.sharedHits.sum(), tiered.databaseLookups.sum(), tiered.shed.sum(),
+                sharedTemporaryKeys == null || sharedTemporaryKeys.ids().trusted(),
+                sharedTemporaryKeys == null ? 0 : sharedTemporaryKeys.ids().size(),
+                sharedTemporaryKeys == null ? 0 : sharedTemporaryKeys.filtered.sum(),
+                sharedTemporaryKeys == null ? 0 : sharedTemporaryKeys.redisLookups.sum());
     }
 }

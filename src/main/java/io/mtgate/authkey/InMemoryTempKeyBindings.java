@@ -103,6 +103,11 @@ public final class InMemoryTempKeyBindings implements TempKeyBindings {
         return purgeExpired(clock.instant());
     }
 
+    /** The temporary keys that have a binding here (a snapshot; expired ones not yet purged included). */
+    public java.util.List<AuthKeyId> temps() {
+        return java.util.List.copyOf(byTemp.keySet());
+    }
+
     /** Bindings held, expired ones not yet purged included. */
     public int size() {
         return byTemp.size();

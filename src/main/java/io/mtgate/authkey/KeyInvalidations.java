@@ -15,9 +15,12 @@ import org.slf4j.LoggerFactory;
  * Tells every gateway node about key changes over one Redis pub/sub channel, and knows whether this
  * node is hearing that channel.
  *
- * <p>Messages (ASCII): {@code s:<id>} a key was saved (others add it to their {@link PermanentKeyIds}
- * and drop a cached "unknown"); {@code r:<id>} a key was deleted or its bindings changed (others drop
- * their cached copy); {@code p:<node>:<seq>} a node's heartbeat.
+ * <p>Messages (ASCII): {@code s:<id>} a permanent key was saved (others add it to their
+ * {@link PermanentKeyIds} and drop a cached "unknown"); {@code t:<id>:<expires ms>} a temporary key is
+ * about to be written to Redis (others add it to their {@link TemporaryKeyIds}); {@code r:<id>} a key
+ * was deleted or its bindings changed (others drop their cached copy); {@code b:<temp>:<perm>:<until ms>}
+ * a temporary key was bound, {@code u:<temp>} unbound ({@link SharedTempKeyBindings});
+ * {@code p:<node>:<seq>} a node's heartbeat.
  *
  * <p>Pub/sub is fire-and-forget: a message published while a node's subscription is down is lost
  * to that node. So each node publishes its own heartbeat every {@link #tick()} (about a second)
@@ -34,6 +37,15 @@ public final class KeyInvalidations {
         void saved(AuthKeyId id);
 
         void removed(AuthKeyId id);
+
+        default void temporarySaved(AuthKeyId id, long expiresAtMillis) {
+        }
+
+        default void bound(AuthKeyId temp, AuthKeyId perm, long untilMillis) {
+        }
+
+        default void unbound(AuthKeyId temp) {
+        }
     }
 
     private final RedisOps redis;
@@ -84,6 +96,22 @@ public final class KeyInvalidations {
         breaker.run(() -> redis.publish(channel, "r:" + id.value()));
     }
 
+    /**
+     * Announces a temporary key before it is written; unlike the other publishers this one throws
+     * when Redis fails, so that the caller does not write a key nobody heard of.
+     */
+    public void announceTemporary(AuthKeyId id, long expiresAtMillis) {
+        redis.publish(channel, "t:" + id.value() + ":" + expiresAtMillis);
+    }
+
+    public void publishBound(AuthKeyId temp, AuthKeyId perm, long untilMillis) {
+        breaker.run(() -> redis.publish(channel, "b:" + temp.value() + ":" + perm.value() + ":" + untilMillis));
+    }
+
+    public void publishUnbound(AuthKeyId temp) {
+        breaker.run(() -> redis.publish(channel, "u:" + temp.value()));
+    }
+
     /** True while this node's own heartbeats come back: no message can have been missed. */
     public boolean healthy() {
         return healthy;
@@ -126,14 +154,18 @@ public final class KeyInvalidations {
                 return;
             }
             Listener l = listener;
-            if (l == null || m.length() < 3) {
+            if (l == null || m.length() < 3 || m.charAt(1) != ':') {
                 return;
             }
-            AuthKeyId id = new AuthKeyId(Long.parseLong(m.substring(2)));
-            if (m.startsWith("s:")) {
-                l.saved(id);
-            } else if (m.startsWith("r:")) {
-                l.removed(id);
+            String[] f = m.substring(2).split(":", -1);
+            AuthKeyId id = new AuthKeyId(Long.parseLong(f[0]));
+            switch (m.charAt(0)) {
+                case 's' -> l.saved(id);
+                case 'r' -> l.removed(id);
+                case 't' -> l.temporarySaved(id, Long.parseLong(f[1]));
+                case 'b' -> l.bound(id, new AuthKeyId(Long.parseLong(f[1])), Long.parseLong(f[2]));
+                case 'u' -> l.unbound(id);
+                default -> { }
             }
         } catch (RuntimeException e) {
             log.debug("ignored malformed key invalidation message: {}", e.toString());

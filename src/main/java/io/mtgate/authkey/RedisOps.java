@@ -1,6 +1,7 @@
 package io.mtgate.authkey;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -32,6 +33,15 @@ public interface RedisOps {
 
     /** PEXPIRE (relative: the gateway's clock and Redis's need not agree). */
     void expire(String key, Duration ttl);
+
+    /** ZADD key score member (adds, or moves an existing member to the new score). */
+    void sortedSetAdd(String key, String member, double score);
+
+    /** ZRANGEBYSCORE key min +inf: the members whose score is at least {@code min}. */
+    List<String> sortedSetFrom(String key, double min);
+
+    /** ZREMRANGEBYSCORE key -inf (max (exclusive): the members whose score is below {@code max}. */
+    void sortedSetRemoveBelow(String key, double max);
 
     /** PUBLISH. */
     void publish(String channel, String message);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Temporary keys in Redis, so that a client whose connection moves to another node keeps its
@@ -29,6 +30,16 @@ import java.util.Optional;
  * </ul>
  * The count of keys is bounded by Redis's {@code maxmemory}, not by {@code mtgate.temp-keys.max-count}
  * (which bounds {@code local}).
+ *
+ * <p>Ids of live keys: sorted set {@code <prefix>tki}, member = id, score = expiresAt (unix ms),
+ * trimmed of expired members whenever a node reloads its {@link TemporaryKeyIds} from it. A new key
+ * is announced on the invalidation channel and added to that index <em>before</em> it is written,
+ * so every node's id set knows it before any client can. A lookup of an id outside a trusted id
+ * set asks Redis only within a small budget per second ({@code unannouncedChecksPerSecond}): that
+ * covers a key made on another node whose announcement this node has not processed yet (a client
+ * that reconnects elsewhere within milliseconds of {@code dh_gen_ok}), while a flood of random ids
+ * spends the budget and is then answered "unknown" without Redis. Should that rare race still lose,
+ * the client gets -404 for a temporary key and creates a new one (the protocol's normal path).
  */
 public final class SharedTemporaryKeys implements TemporaryKeys {
     private final RedisOps redis;
@@ -37,15 +48,38 @@ public final class SharedTemporaryKeys implements TemporaryKeys {
     private final String prefix;
     private final Clock clock;
     private final InMemoryTemporaryKeys local;
+    private final TemporaryKeyIds ids;
+    private final Announcer announcer;
+    private final int unannouncedChecksPerSecond;
+    private long windowSecond = Long.MIN_VALUE;
+    private int windowCount;
+    final LongAdder filtered = new LongAdder();
+    final LongAdder redisLookups = new LongAdder();
+
+    /** Tells every node about a temporary key before it is written; throws when it cannot. */
+    public interface Announcer {
+        void announce(AuthKeyId id, long expiresAtMillis);
+    }
 
     public SharedTemporaryKeys(RedisOps redis, RedisBreaker breaker, SharedKeyCodec codec, String prefix, Clock clock,
-                               InMemoryTemporaryKeys local) {
+                               InMemoryTemporaryKeys local, TemporaryKeyIds ids, Announcer announcer,
+                               int unannouncedChecksPerSecond) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.breaker = Objects.requireNonNull(breaker, "breaker");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.prefix = Objects.requireNonNull(prefix, "prefix");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.local = Objects.requireNonNull(local, "local");
+        this.ids = Objects.requireNonNull(ids, "ids");
+        this.announcer = Objects.requireNonNull(announcer, "announcer");
+        if (unannouncedChecksPerSecond < 0) {
+            throw new IllegalArgumentException("unannouncedChecksPerSecond must not be negative");
+        }
+        this.unannouncedChecksPerSecond = unannouncedChecksPerSecond;
+    }
+
+    private String index() {
+        return prefix + "tki";
     }
 
     private String keyOf(AuthKeyId id) {
@@ -59,10 +93,31 @@ public final class SharedTemporaryKeys implements TemporaryKeys {
     @Override
     public Optional<StoredAuthKey> find(AuthKeyId id) {
         Optional<StoredAuthKey> here = local.find(id);
-        return here.isPresent() ? here : shared(id);
+        if (here.isPresent()) {
+            return here;
+        }
+        if (!ids.mightContain(id.value()) && !admitUnannouncedCheck()) {
+            filtered.increment();
+            return Optional.empty();
+        }
+        return shared(id);
+    }
+
+    private synchronized boolean admitUnannouncedCheck() {
+        long second = clock.instant().getEpochSecond();
+        if (second != windowSecond) {
+            windowSecond = second;
+            windowCount = 0;
+        }
+        if (windowCount >= unannouncedChecksPerSecond) {
+            return false;
+        }
+        windowCount++;
+        return true;
     }
 
     private Optional<StoredAuthKey> shared(AuthKeyId id) {
+        redisLookups.increment();
         Optional<String> v = breaker.call(() -> redis.get(keyOf(id)));
         if (v.isEmpty()) {
             return Optional.empty();
@@ -89,7 +144,12 @@ public final class SharedTemporaryKeys implements TemporaryKeys {
         }
         Duration life = Duration.between(now, key.expiresAt());
         Duration px = life.toMillis() < 1 ? Duration.ofMillis(1) : life;
+        long expiresAtMillis = key.expiresAt().toEpochMilli();
         Optional<Boolean> set = breaker.call(() -> {
+            // Announced and indexed before it exists: no node's id set can lag behind a client.
+            ids.add(key.id().value(), expiresAtMillis);
+            announcer.announce(key.id(), expiresAtMillis);
+            redis.sortedSetAdd(index(), Long.toString(key.id().value()), expiresAtMillis);
             if (redis.setIfAbsent(keyOf(key.id()), codec.encode(key), px)) {
                 return true;
             }
@@ -109,6 +169,35 @@ public final class SharedTemporaryKeys implements TemporaryKeys {
             return SaveResult.SAVED;
         }
         return SaveResult.DUPLICATE_ID;
+    }
+
+    /**
+     * Reloads the id set from the Redis index (dropping expired members from the index first).
+     *
+     * @return false when Redis did not answer (the set and its trust are kept)
+     */
+    public boolean refreshIds(boolean trustAfter) {
+        long now = clock.millis();
+        Optional<List<String>> members = breaker.call(() -> {
+            redis.sortedSetRemoveBelow(index(), now);
+            return redis.sortedSetFrom(index(), now);
+        });
+        if (members.isEmpty()) {
+            return false;
+        }
+        List<String> m = members.get();
+        ids.refresh(() -> {
+            long[] live = new long[m.size()];
+            for (int i = 0; i < live.length; i++) {
+                live[i] = Long.parseLong(m.get(i));
+            }
+            return live;
+        }, now, trustAfter);
+        return true;
+    }
+
+    public TemporaryKeyIds ids() {
+        return ids;
     }
 
     @Override

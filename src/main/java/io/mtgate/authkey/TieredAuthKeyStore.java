@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The storage tiers below this node's memory cache ({@link CachingAuthKeyStore} wraps this):
- * temporary keys (RAM or Redis) → the permanent id set ({@link PermanentKeyIds}) → Redis
+ * temporary keys (RAM, or Redis behind the {@link TemporaryKeyIds} set) → the permanent id set ({@link PermanentKeyIds}) → Redis
  * ({@link SharedKeyCache}, optional) → the database ({@link JdbcAuthKeyStore}).
  *
  * <p>A lookup of an id the set does not hold is answered "unknown" with no Redis or SQL call, which
@@ -110,8 +110,8 @@ public final class TieredAuthKeyStore implements AuthKeyStore {
             if (shared != null && !key.type().isTemporary()) {
                 shared.put(key.asPersisted());
             }
-            if (invalidations != null) {
-                invalidations.publishSaved(key.id());
+            if (invalidations != null && !key.type().isTemporary()) {
+                invalidations.publishSaved(key.id()); // a temporary key was announced before its write
             }
         }
         return result;

@@ -35,6 +35,10 @@ public final class AuthKeyCacheHealthIndicator implements HealthIndicator {
             if (h.degraded() && !h.lastRedisError().isEmpty()) {
                 b.withDetail("lastError", h.lastRedisError());
             }
+            b.withDetail("tempKeyIds", h.tempIds());
+            b.withDetail("tempKeyIdsTrusted", h.tempIdsTrusted());
+            b.withDetail("lookupsAnsweredByTempIdSet", h.tempFilteredLookups());
+            b.withDetail("tempKeyLookupsInRedis", h.tempRedisLookups());
         }
         return b.withDetail("keyIds", h.ids())
                 .withDetail("keyIdsTrusted", h.idsTrusted())

@@ -1,7 +1,9 @@
 package io.mtgate.config;
 
 import io.mtgate.authkey.AuthKeyStore;
+import io.mtgate.authkey.AuthKeyStorage;
 import io.mtgate.authkey.InMemoryTempKeyBindings;
+import io.mtgate.authkey.TempKeyBindings;
 import io.mtgate.rpc.ApiLayer;
 import io.mtgate.rpc.AuthsRepository;
 import io.mtgate.rpc.ClientLayers;
@@ -57,12 +59,15 @@ public class RpcConfiguration {
                 });
     }
 
+    /** In memory; with mtgate.redis.enabled shared by every node, the memory being this node's mirror. */
     @Bean
-    InMemoryTempKeyBindings mtgateTempKeyBindings(RpcProperties props, Clock clock,
-            @Qualifier("mtgateTemporaryKeyPurger") ScheduledExecutorService purger) {
+    TempKeyBindings mtgateTempKeyBindings(RpcProperties props, Clock clock,
+            @Qualifier("mtgateTemporaryKeyPurger") ScheduledExecutorService purger,
+            ObjectProvider<AuthKeyStorage> storage) {
         InMemoryTempKeyBindings bindings = new InMemoryTempKeyBindings(clock, props.maxTempKeyBindings());
         purger.scheduleWithFixedDelay(bindings::purgeExpired, 1, 1, TimeUnit.MINUTES);
-        return bindings;
+        AuthKeyStorage s = storage.getIfAvailable(); // absent when the RPC layer runs over another key store
+        return s == null ? bindings : s.shareBindings(bindings);
     }
 
     @Bean
@@ -101,7 +106,7 @@ public class RpcConfiguration {
     }
 
     @Bean
-    BindTempAuthKeyHandler mtgateBindTempAuthKeyHandler(AuthKeyStore store, InMemoryTempKeyBindings bindings,
+    BindTempAuthKeyHandler mtgateBindTempAuthKeyHandler(AuthKeyStore store, TempKeyBindings bindings,
             Clock clock) {
         return new BindTempAuthKeyHandler(store, bindings, clock);
     }
@@ -113,7 +118,7 @@ public class RpcConfiguration {
 
     @Bean
     RpcDispatcher mtgateRpcInvoker(RpcProperties props, RpcHandlers handlers,
-            ObjectProvider<RpcAuthorizationPolicy> policy, InMemoryTempKeyBindings bindings, ClientLayers clients,
+            ObjectProvider<RpcAuthorizationPolicy> policy, TempKeyBindings bindings, ClientLayers clients,
             @Qualifier("mtgateRpcExecutor") ExecutorService executor, ObjectProvider<GatewayEvents> events) {
         ApiLayer defaultLayer = ApiLayer.exactly(props.defaultLayer()).orElseThrow(() -> new IllegalArgumentException(
                 "mtgate.rpc.default-layer must be one of 144, 158, 198, 222, 228, got " + props.defaultLayer()));

@@ -2,6 +2,9 @@ package io.mtgate.config;
 
 import io.mtgate.authkey.AuthKeyStorage;
 import io.mtgate.authkey.AuthKeyStore;
+import io.mtgate.authkey.BindingLoadingStore;
+import io.mtgate.authkey.SharedTempKeyBindings;
+import io.mtgate.authkey.TempKeyBindings;
 import io.mtgate.authkey.InMemoryTemporaryKeys;
 import io.mtgate.authkey.RedisOps;
 import io.mtgate.authkey.SharedKeyCodec;
@@ -54,14 +57,17 @@ public class StorageConfiguration {
             }
             tier = new AuthKeyStorage.SharedTier(redisOps.getObject(), new SharedKeyCodec(secret, random),
                     redisProps.keyPrefix(), redisProps.keyTtl(), redisProps.negativeTtl(), redisProps.retryAfter(),
-                    redisProps.staleAfter());
+                    redisProps.staleAfter(), redisProps.tempIdRefreshInterval(),
+                    redisProps.unannouncedTempChecksPerSecond());
         }
         return new AuthKeyStorage(dataSource, temporaryKeys, clock, settings, tier).start();
     }
 
+    /** With shared bindings, a temporary key found at connection start brings its binding along. */
     @Bean
-    AuthKeyStore mtgateAuthKeyStore(AuthKeyStorage storage) {
-        return storage.store();
+    AuthKeyStore mtgateAuthKeyStore(AuthKeyStorage storage, ObjectProvider<TempKeyBindings> bindings) {
+        return bindings.getIfAvailable() instanceof SharedTempKeyBindings shared
+                ? new BindingLoadingStore(storage.store(), shared) : storage.store();
     }
 
     /** Heartbeat of the invalidation channel and the periodic reload of the id set. */

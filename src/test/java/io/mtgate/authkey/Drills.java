@@ -30,12 +30,12 @@ final class Drills {
         }
     }
 
-    /** Until both nodes hear their invalidation channel and trust their id set again. */
+    /** Until the nodes hear their invalidation channel and trust their id sets (permanent and temporary) again. */
     static void awaitHealthy(AuthKeyStorage... nodes) {
         await("Redis tier healthy and id sets trusted", () -> {
             for (AuthKeyStorage n : nodes) {
                 AuthKeyStorage.Health h = n.health();
-                if (h.degraded() || !h.idsTrusted()) {
+                if (h.degraded() || !h.idsTrusted() || !h.tempIdsTrusted()) {
                     return false;
                 }
             }

@@ -1,6 +1,10 @@
 package io.mtgate.config;
 
+import io.mtgate.authkey.AuthKeyStore;
+import io.mtgate.authkey.BindingLoadingStore;
 import io.mtgate.authkey.RedisTestServer;
+import io.mtgate.authkey.SharedTempKeyBindings;
+import io.mtgate.authkey.TempKeyBindings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -33,6 +38,19 @@ class AuthKeyCacheHealthTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    TempKeyBindings bindings;
+
+    @Autowired
+    AuthKeyStore store;
+
+    /** With Redis on, the application binds temporary keys in the shared tier and loads bindings with keys. */
+    @Test
+    void redisOnWiresSharedBindings() {
+        assertThat(bindings).isInstanceOf(SharedTempKeyBindings.class);
+        assertThat(store).isInstanceOf(BindingLoadingStore.class);
+    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {

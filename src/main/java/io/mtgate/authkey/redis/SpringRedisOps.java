@@ -4,9 +4,12 @@ import io.mtgate.authkey.RedisOps;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.springframework.data.redis.connection.MessageListener;
@@ -65,6 +68,23 @@ public final class SpringRedisOps implements RedisOps {
     @Override
     public void expire(String key, Duration ttl) {
         redis.expire(key, ttl);
+    }
+
+    @Override
+    public void sortedSetAdd(String key, String member, double score) {
+        redis.opsForZSet().add(key, member, score);
+    }
+
+    @Override
+    public List<String> sortedSetFrom(String key, double min) {
+        Set<String> members = redis.opsForZSet().rangeByScore(key, min, Double.POSITIVE_INFINITY);
+        return members == null ? List.of() : new ArrayList<>(members);
+    }
+
+    @Override
+    public void sortedSetRemoveBelow(String key, double max) {
+        // "(max" in Redis terms: a member scored exactly max (expiring this millisecond) stays.
+        redis.opsForZSet().removeRangeByScore(key, Double.NEGATIVE_INFINITY, Math.nextDown(max));
     }
 
     @Override

@@ -1,0 +1,179 @@
+package io.mtgate.authkey;
+
+import io.mtgate.crypto.AuthKeyId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link TempKeyBindings} shared by every node through Redis, for temporary keys that live in Redis
+ * ({@link SharedTemporaryKeys}): a client that binds on one node and reconnects to another keeps its
+ * binding.
+ *
+ * <ul>
+ *   <li>{@code <prefix>tkb:<temp>} = {@code <perm>:<until ms>} and {@code <prefix>pkb:<perm>} =
+ *       {@code <temp>} (the permanent key's current temporary key), both expiring with the binding.
+ *       Rebinding a permanent key deletes the previous temporary key's {@code tkb}.</li>
+ *   <li>Lookups ({@link #permanentFor}) run on event loops, so they read only this node's mirror
+ *       ({@code local}), never Redis. The mirror is filled by {@link #load} when a temporary key is
+ *       looked up at connection start (blocking executor), and kept current by the invalidation
+ *       channel: {@code b:<temp>:<perm>:<until>} after every bind, {@code u:<temp>} after every unbind
+ *       (destroy_auth_key included), applied by every node. A bind message also drops the permanent
+ *       key's previous temporary key from every mirror (the in-memory rule "one temporary key per
+ *       permanent key").</li>
+ *   <li>When the channel may have lost messages, {@link #resync} re-reads every mirrored binding
+ *       from Redis once it is heard again.</li>
+ *   <li>While Redis is away a bind is kept in this node's mirror only (as the temporary keys made
+ *       meanwhile are), and lookups keep answering from the mirror.</li>
+ * </ul>
+ * Teamgram writes bindings into SQL ({@code auth_key_infos.perm_auth_key_id} /
+ * {@code temp_auth_key_id}); mtgate keeps temporary keys out of SQL altogether, so their bindings,
+ * which live no longer than they do, stay out of it as well.
+ */
+public final class SharedTempKeyBindings implements TempKeyBindings {
+    private static final Logger log = LoggerFactory.getLogger(SharedTempKeyBindings.class);
+
+    private final RedisOps redis;
+    private final RedisBreaker breaker;
+    private final KeyInvalidations invalidations;
+    private final String prefix;
+    private final Clock clock;
+    private final InMemoryTempKeyBindings local;
+
+    public SharedTempKeyBindings(RedisOps redis, RedisBreaker breaker, KeyInvalidations invalidations, String prefix,
+                                 Clock clock, InMemoryTempKeyBindings local) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.breaker = Objects.requireNonNull(breaker, "breaker");
+        this.invalidations = Objects.requireNonNull(invalidations, "invalidations");
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.local = Objects.requireNonNull(local, "local");
+    }
+
+    private String ofTemp(AuthKeyId temp) {
+        return prefix + "tkb:" + temp.value();
+    }
+
+    private String ofPerm(AuthKeyId perm) {
+        return prefix + "pkb:" + perm.value();
+    }
+
+    /** Blocking (Redis): call from the RPC executor, as {@code auth.bindTempAuthKey} runs. */
+    @Override
+    public Optional<AuthKeyId> bind(AuthKeyId temp, AuthKeyId perm, Instant expiresAt) {
+        Optional<AuthKeyId> replaced = local.bind(temp, perm, expiresAt);
+        Duration life = Duration.between(clock.instant(), expiresAt);
+        Duration px = life.toMillis() < 1 ? Duration.ofMillis(1) : life;
+        Optional<String> previous = breaker.call(() -> {
+            String old = redis.get(ofPerm(perm));
+            redis.set(ofTemp(temp), perm.value() + ":" + expiresAt.toEpochMilli(), px);
+            redis.set(ofPerm(perm), Long.toString(temp.value()), px);
+            if (old != null && !old.equals(Long.toString(temp.value()))) {
+                redis.delete(prefix + "tkb:" + old);
+                return old;
+            }
+            return "";
+        });
+        invalidations.publishBound(temp, perm, expiresAt.toEpochMilli());
+        if (replaced.isEmpty() && previous.isPresent() && !previous.get().isEmpty()) {
+            return Optional.of(new AuthKeyId(Long.parseLong(previous.get())));
+        }
+        return replaced;
+    }
+
+    @Override
+    public Optional<AuthKeyId> permanentFor(AuthKeyId temp) {
+        return local.permanentFor(temp);
+    }
+
+    /** Blocking (Redis). */
+    @Override
+    public boolean unbind(AuthKeyId temp) {
+        boolean wasLocal = local.unbind(temp);
+        Optional<Boolean> wasShared = breaker.call(() -> {
+            Binding b = parse(redis.get(ofTemp(temp)));
+            if (b == null) {
+                return false;
+            }
+            redis.delete(ofTemp(temp));
+            if (Long.toString(temp.value()).equals(redis.get(ofPerm(b.perm())))) {
+                redis.delete(ofPerm(b.perm()));
+            }
+            return b.until().isAfter(clock.instant());
+        });
+        invalidations.publishUnbound(temp);
+        return wasLocal || wasShared.orElse(false);
+    }
+
+    /**
+     * Brings the mirror's entry for {@code temp} in line with Redis (blocking). Called when a
+     * temporary key is looked up at connection start, when this node has no binding for it; a
+     * Redis failure leaves the mirror as it is.
+     */
+    public void load(AuthKeyId temp) {
+        Optional<String> v = breaker.call(() -> {
+            String s = redis.get(ofTemp(temp));
+            return s == null ? "" : s;
+        });
+        if (v.isEmpty()) {
+            return;
+        }
+        Binding b = parse(v.get());
+        if (b == null) {
+            local.unbind(temp);
+        } else {
+            applyBound(temp, b.perm(), b.until().toEpochMilli());
+        }
+    }
+
+    /** Re-reads every mirrored binding (after the channel may have lost messages). */
+    public void resync() {
+        for (AuthKeyId temp : local.temps()) {
+            load(temp);
+        }
+    }
+
+    /** Whether this node holds a binding for {@code temp} (live or not yet purged). */
+    public boolean mirrors(AuthKeyId temp) {
+        return local.permanentFor(temp).isPresent();
+    }
+
+    /** A bind announced on the channel (by any node, this one included). */
+    void applyBound(AuthKeyId temp, AuthKeyId perm, long untilMillis) {
+        Instant until = Instant.ofEpochMilli(untilMillis);
+        if (!until.isAfter(clock.instant())) {
+            local.unbind(temp);
+            return;
+        }
+        try {
+            local.bind(temp, perm, until);
+        } catch (TemporaryKeyCapacityException | IllegalArgumentException e) {
+            // The mirror is full: drop the entry; the next connection with this key loads it again.
+            local.unbind(temp);
+            log.debug("binding of {} not mirrored: {}", temp, e.toString());
+        }
+    }
+
+    void applyUnbound(AuthKeyId temp) {
+        local.unbind(temp);
+    }
+
+    private record Binding(AuthKeyId perm, Instant until) {
+    }
+
+    private static Binding parse(String v) {
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        int colon = v.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        return new Binding(new AuthKeyId(Long.parseLong(v.substring(0, colon))),
+                Instant.ofEpochMilli(Long.parseLong(v.substring(colon + 1))));
+    }
+}

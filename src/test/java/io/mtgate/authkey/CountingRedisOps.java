@@ -1,0 +1,98 @@
+package io.mtgate.authkey;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A real {@link RedisOps} with every command counted ({@link #commands}: all but PUBLISH, which
+ * carries the heartbeats; {@link #gets}: GET), and a switch that makes this node deaf to the
+ * invalidation channel (incoming messages dropped, as during a lost subscription).
+ */
+final class CountingRedisOps implements RedisOps {
+    private final RedisOps real;
+    final AtomicLong commands = new AtomicLong();
+    final AtomicLong gets = new AtomicLong();
+    volatile boolean deaf;
+
+    CountingRedisOps(RedisOps real) {
+        this.real = real;
+    }
+
+    @Override
+    public String get(String key) {
+        commands.incrementAndGet();
+        gets.incrementAndGet();
+        return real.get(key);
+    }
+
+    @Override
+    public void set(String key, String value, Duration ttl) {
+        commands.incrementAndGet();
+        real.set(key, value, ttl);
+    }
+
+    @Override
+    public boolean setIfAbsent(String key, String value, Duration ttl) {
+        commands.incrementAndGet();
+        return real.setIfAbsent(key, value, ttl);
+    }
+
+    @Override
+    public boolean delete(String key) {
+        commands.incrementAndGet();
+        return real.delete(key);
+    }
+
+    @Override
+    public boolean hashPutIfAbsent(String key, String field, String value) {
+        commands.incrementAndGet();
+        return real.hashPutIfAbsent(key, field, value);
+    }
+
+    @Override
+    public Map<String, String> hashEntries(String key) {
+        commands.incrementAndGet();
+        return real.hashEntries(key);
+    }
+
+    @Override
+    public void expire(String key, Duration ttl) {
+        commands.incrementAndGet();
+        real.expire(key, ttl);
+    }
+
+    @Override
+    public void sortedSetAdd(String key, String member, double score) {
+        commands.incrementAndGet();
+        real.sortedSetAdd(key, member, score);
+    }
+
+    @Override
+    public List<String> sortedSetFrom(String key, double min) {
+        commands.incrementAndGet();
+        return real.sortedSetFrom(key, min);
+    }
+
+    @Override
+    public void sortedSetRemoveBelow(String key, double max) {
+        commands.incrementAndGet();
+        real.sortedSetRemoveBelow(key, max);
+    }
+
+    @Override
+    public void publish(String channel, String message) {
+        real.publish(channel, message);
+    }
+
+    @Override
+    public void subscribe(String channel, Consumer<String> listener) {
+        real.subscribe(channel, m -> {
+            if (!deaf) {
+                listener.accept(m);
+            }
+        });
+    }
+}

@@ -1,0 +1,168 @@
+package io.mtgate.authkey;
+
+import io.mtgate.authkey.AuthKeyStore.SaveResult;
+import io.mtgate.authkey.redis.LettuceTuning;
+import io.mtgate.crypto.AuthKeyId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Temporary key bindings across two nodes sharing one private redis-server (and one H2 database):
+ * a bind, a rebind and a destroy on node a reach node b's mirror, which the event loops read.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SharedTempKeyBindingsTest {
+    private final Clock clock = Clock.systemUTC();
+    private TestDatabase db;
+    private RedisTestServer redis;
+    private LettuceTuning.Client ca;
+    private LettuceTuning.Client cb;
+    private Node a;
+    private Node b;
+    private CountingRedisOps rb;
+    private AuthKeyStorage.SharedTier like;
+
+    private record Node(AuthKeyStorage storage, SharedTempKeyBindings bindings, AuthKeyStore store) {
+    }
+
+    @BeforeAll
+    void open() {
+        db = TestDatabase.h2();
+        redis = RedisTestServer.start();
+        ca = LettuceTuning.connect("127.0.0.1", redis.port, Duration.ofSeconds(1));
+        cb = LettuceTuning.connect("127.0.0.1", redis.port, Duration.ofSeconds(1));
+    }
+
+    @AfterAll
+    void close() {
+        cb.close();
+        ca.close();
+        redis.close();
+        db.close();
+    }
+
+    @BeforeEach
+    void nodes() {
+        db.wipe();
+        like = RedisTieredAuthKeyStoreContractTest.tier(ca.ops(), "b" + UUID.randomUUID().toString().substring(0, 6) + ":");
+        rb = new CountingRedisOps(cb.ops());
+        a = node(ca.ops());
+        b = node(rb);
+        Drills.awaitHealthy(a.storage(), b.storage());
+    }
+
+    @AfterEach
+    void hearAgain() {
+        rb.deaf = false;
+    }
+
+    private Node node(RedisOps ops) {
+        AuthKeyStorage s = new AuthKeyStorage(db.dataSource(), new InMemoryTemporaryKeys(clock, 1000), clock,
+                TieredAuthKeyStoreContractTest.SETTINGS, new AuthKeyStorage.SharedTier(ops, like.codec(),
+                like.prefix(), like.ttl(), like.negativeTtl(), like.retryAfter(), like.staleAfter())).start();
+        TempKeyBindings bindings = s.shareBindings(new InMemoryTempKeyBindings(clock, 1000));
+        assertThat(bindings).isInstanceOf(SharedTempKeyBindings.class);
+        SharedTempKeyBindings shared = (SharedTempKeyBindings) bindings;
+        return new Node(s, shared, new BindingLoadingStore(s.store(), shared));
+    }
+
+    private AuthKeyId temp(Node on, long id) {
+        StoredAuthKey k = StoredAuthKey.temporary(new AuthKeyId(id), new byte[256], AuthKeyType.TEMPORARY,
+                Instant.now(), Instant.now().plusSeconds(3600));
+        assertThat(on.store().save(k)).isEqualTo(SaveResult.SAVED);
+        return k.id();
+    }
+
+    private AuthKeyId perm(long id) {
+        StoredAuthKey k = StoredAuthKey.permanent(new AuthKeyId(id), new byte[256], Instant.now());
+        assertThat(a.store().save(k)).isEqualTo(SaveResult.SAVED);
+        return k.id();
+    }
+
+    private static Instant inAnHour() {
+        return Instant.now().plusSeconds(3600);
+    }
+
+    private void await(String what, java.util.function.BooleanSupplier c) {
+        Drills.await(what, c, a.storage(), b.storage());
+    }
+
+    @Test
+    void bindOnA_isSeenOnB_byAConnectionStartingThereAndByOneAlreadyOpen() {
+        AuthKeyId p = perm(1);
+        AuthKeyId open = temp(a, 101);
+        assertThat(b.store().find(open)).isPresent(); // a connection on b with this key, before the bind
+        assertThat(b.bindings().permanentFor(open)).isEmpty();
+        a.bindings().bind(open, p, inAnHour());
+        await("b's mirror hears the bind", () -> b.bindings().permanentFor(open).equals(Optional.of(p)));
+
+        AuthKeyId p2 = perm(2);
+        AuthKeyId later = temp(a, 102);
+        rb.deaf = true; // b misses the announcement: only the load at connection start can tell it
+        a.bindings().bind(later, p2, inAnHour());
+        Node c = node(ca.ops()); // a third node whose memory has never seen the key
+        assertThat(c.store().find(later)).isPresent();
+        assertThat(c.bindings().permanentFor(later)).as("loaded with the key").contains(p2);
+    }
+
+    @Test
+    void rebindOnA_removesTheOldTemporaryKeysBindingOnB() {
+        AuthKeyId p = perm(3);
+        AuthKeyId t1 = temp(a, 201);
+        AuthKeyId t2 = temp(a, 202);
+        a.bindings().bind(t1, p, inAnHour());
+        assertThat(b.store().find(t1)).isPresent();
+        await("b has t1's binding", () -> b.bindings().permanentFor(t1).isPresent());
+
+        assertThat(a.bindings().bind(t2, p, inAnHour())).as("replaced").contains(t1);
+        await("b drops t1's binding", () -> b.bindings().permanentFor(t1).isEmpty());
+        await("b knows t2's binding", () -> b.bindings().permanentFor(t2).equals(Optional.of(p)));
+        Node c = node(ca.ops());
+        assertThat(c.store().find(t1)).isPresent();
+        assertThat(c.bindings().permanentFor(t1)).as("gone from Redis too").isEmpty();
+    }
+
+    @Test
+    void destroyOnA_unbindsOnB() {
+        AuthKeyId p = perm(4);
+        AuthKeyId t = temp(a, 301);
+        a.bindings().bind(t, p, inAnHour());
+        assertThat(b.store().find(t)).isPresent();
+        await("b has the binding", () -> b.bindings().permanentFor(t).isPresent());
+
+        // what destroy_auth_key does (SessionConfiguration's KeyLifecycle)
+        assertThat(a.store().delete(t)).isTrue();
+        assertThat(a.bindings().unbind(t)).isTrue();
+        await("b forgets the key", () -> b.store().find(t).isEmpty());
+        await("b drops the binding", () -> b.bindings().permanentFor(t).isEmpty());
+    }
+
+    @Test
+    void aRebindMissedWhileDeaf_isCorrectedWhenBHearsAgain() {
+        AuthKeyId p = perm(5);
+        AuthKeyId t1 = temp(a, 401);
+        AuthKeyId t2 = temp(a, 402);
+        a.bindings().bind(t1, p, inAnHour());
+        assertThat(b.store().find(t1)).isPresent();
+        await("b has t1's binding", () -> b.bindings().permanentFor(t1).isPresent());
+
+        rb.deaf = true;
+        await("b notices it is deaf", () -> b.storage().health().degraded());
+        a.bindings().bind(t2, p, inAnHour());
+        assertThat(b.bindings().permanentFor(t1)).as("missed while deaf").contains(p);
+        rb.deaf = false;
+        await("b resyncs its mirror", () -> b.bindings().permanentFor(t1).isEmpty());
+    }
+}
