@@ -37,10 +37,10 @@ import java.util.concurrent.TimeUnit;
  * {@code postgres} are run directly; as root they are run as {@code nobody} through util-linux's
  * {@code setpriv}, which execs in place, so the process started here is the postmaster itself.
  */
-final class ShippedPostgres implements AutoCloseable {
+public final class ShippedPostgres implements AutoCloseable {
     private static final int NOBODY = 65534;
 
-    final int port;
+    public final int port;
     private final Path dir;
     private final Path bin;
     private Process process;
@@ -52,7 +52,7 @@ final class ShippedPostgres implements AutoCloseable {
     }
 
     /** Unpacks (first time on this machine), initialises a fresh data directory and starts. */
-    static ShippedPostgres start() throws IOException {
+    public static ShippedPostgres start() throws IOException {
         Path bin = binaries().resolve("bin");
         Path dir = Files.createTempDirectory("mtgate-pgdata-");
         if (root()) {
@@ -87,7 +87,7 @@ final class ShippedPostgres implements AutoCloseable {
     }
 
     /** Starts the postmaster on the same port and data directory (after {@link #stop()}). */
-    void launch() throws IOException {
+    public void launch() throws IOException {
         if (running()) {
             return;
         }
@@ -100,7 +100,7 @@ final class ShippedPostgres implements AutoCloseable {
     }
 
     /** Fast shutdown (SIGINT): sessions are ended, the port closes; waits until the process is gone. */
-    void stop() {
+    public void stop() {
         if (process == null) {
             return;
         }
@@ -123,7 +123,7 @@ final class ShippedPostgres implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    String adminUrl() {
+    public String adminUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }
 

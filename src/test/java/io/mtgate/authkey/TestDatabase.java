@@ -85,7 +85,7 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     /** A new database on the MariaDB server at {@code adminUrl} (ending in '/'; user root, no password). */
-    static TestDatabase mariadbOn(String adminUrl) {
+    public static TestDatabase mariadbOn(String adminUrl) {
         String name = "mtgate_test_" + random();
         admin(adminUrl, "root", "MariaDB",
                 "start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd",
@@ -99,7 +99,7 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     /** A new database on the PostgreSQL server at {@code adminUrl} (user postgres, trust). */
-    static TestDatabase postgresqlOn(String adminUrl) {
+    public static TestDatabase postgresqlOn(String adminUrl) {
         String name = "mtgate_test_" + random();
         admin(adminUrl, "postgres", "PostgreSQL",
                 "start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
