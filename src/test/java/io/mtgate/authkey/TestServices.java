@@ -45,6 +45,7 @@ final class TestServices {
         synchronized (TestServices.class) {
             if (mariadb == null) {
                 mariadb = startOrGiveUp("MariaDB", () -> ShippedMariaDb.start());
+                announce("MariaDB", mariadb.adminUrl());
                 Runtime.getRuntime().addShutdownHook(new Thread(mariadb::close, "mtgate-test-mariadb-stop"));
             }
             return mariadb.adminUrl();
@@ -59,6 +60,7 @@ final class TestServices {
         synchronized (TestServices.class) {
             if (postgres == null) {
                 postgres = startOrGiveUp("PostgreSQL", () -> ShippedPostgres.start());
+                announce("PostgreSQL", postgres.adminUrl());
                 Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "mtgate-test-postgres-stop"));
             }
             return postgres.adminUrl();
@@ -84,9 +86,15 @@ final class TestServices {
         synchronized (TestServices.class) {
             if (redisExecutable == null) {
                 redisExecutable = ShippedRedis.executable();
+                announce("redis-server", redisExecutable.toString());
             }
             return redisExecutable.toString();
         }
+    }
+
+    /** Once per service and JVM, so that a run's output tells which tests ran on a stand-in. */
+    private static void announce(String what, String where) {
+        System.out.println("[test-services] " + what + ": jar-shipped server at " + where + " (mode " + mode() + ")");
     }
 
     private static boolean useLocal(String jdbcUrl) {
