@@ -77,6 +77,11 @@ class DatabaseStoppedOverWireTest {
             DB.close();
         } finally {
             PG.close();
+            try (var files = Files.walk(DATA_DIR)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // a temporary directory left behind
+            }
         }
     }
 
