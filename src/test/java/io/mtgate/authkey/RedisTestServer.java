@@ -18,36 +18,53 @@ import java.util.concurrent.TimeUnit;
 /**
  * A private {@code redis-server} on a free port of 127.0.0.1, in a temporary directory, with no
  * persistence, so that failure drills can stop and restart it without touching the shared Redis
- * on 6379. When {@code redis-server} is missing: with {@code CI} set the test fails, otherwise it
- * is skipped (as {@link TestDatabase} does for the databases).
+ * on 6379. The binary is the local {@code redis-server} or, without one, the jar-shipped one
+ * ({@link TestServices#redisServer()}). When neither runs: with {@code CI} set the test fails,
+ * otherwise it is skipped (as {@link TestDatabase} does for the databases).
  */
 public final class RedisTestServer implements AutoCloseable {
     public final int port;
     private final Path dir;
+    private final String exe;
     private Process process;
 
-    private RedisTestServer(int port, Path dir) {
+    private RedisTestServer(int port, Path dir, String exe) {
         this.port = port;
         this.dir = dir;
+        this.exe = exe;
     }
 
     public static RedisTestServer start() {
-        String exe = System.getProperty("mtgate.test.redis-server", "redis-server");
+        String exe = "redis-server";
+        try {
+            exe = TestServices.redisServer();
+        } catch (IOException e) {
+            throw giveUp(exe, e);
+        }
+        return start(exe);
+    }
+
+    /** A private server from the given {@code redis-server} binary. */
+    static RedisTestServer start(String exe) {
         try {
             Path dir = Files.createTempDirectory("mtgate-redis-");
-            RedisTestServer s = new RedisTestServer(freePort(), dir);
+            RedisTestServer s = new RedisTestServer(freePort(), dir, exe);
             s.process = s.launch(exe);
             s.awaitReady();
             return s;
         } catch (IOException e) {
-            String msg = "could not start a private redis-server (" + exe + "): " + e.getMessage()
-                    + " (install the Debian package redis-server)";
-            if (System.getenv("CI") != null) {
-                Assertions.fail(msg + " [CI is set: a missing Redis is a failure]", e);
-            }
-            Assumptions.abort(msg + " [skipped because CI is not set]");
-            throw new AssertionError(e);
+            throw giveUp(exe, e);
         }
+    }
+
+    private static AssertionError giveUp(String exe, IOException e) {
+        String msg = "could not start a private redis-server (" + exe + "): " + e.getMessage()
+                + " (install the Debian package redis-server)";
+        if (System.getenv("CI") != null) {
+            Assertions.fail(msg + " [CI is set: a missing Redis is a failure]", e);
+        }
+        Assumptions.abort(msg + " [skipped because CI is not set]");
+        return new AssertionError(e);
     }
 
     private Process launch(String exe) throws IOException {
@@ -74,7 +91,7 @@ public final class RedisTestServer implements AutoCloseable {
     public void restart() {
         stop();
         try {
-            process = launch(System.getProperty("mtgate.test.redis-server", "redis-server"));
+            process = launch(exe);
             awaitReady();
         } catch (IOException e) {
             throw new IllegalStateException("could not restart redis-server", e);

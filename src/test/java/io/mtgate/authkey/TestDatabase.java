@@ -22,8 +22,10 @@ import java.util.UUID;
  * drops. The migration location is resolved exactly as Spring Boot resolves
  * {@code classpath:db/migration/{vendor}} (vendor id from the JDBC URL).
  *
- * <p>When a server is unreachable: with the environment variable {@code CI} set the test fails,
- * otherwise it is skipped (aborted) with a message saying how to start the server.
+ * <p>The servers come from {@link TestServices}: the local ones when they answer, otherwise
+ * jar-shipped real servers started for this JVM ({@code -Dmtgate.test.services=local|embedded|auto}).
+ * When none is available: with the environment variable {@code CI} set the test fails, otherwise
+ * it is skipped (aborted) with a message saying how to start the server.
  */
 public final class TestDatabase implements AutoCloseable {
 
@@ -79,22 +81,32 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public static TestDatabase mariadb() {
+        return mariadbOn(TestServices.mariadbAdminUrl());
+    }
+
+    /** A new database on the MariaDB server at {@code adminUrl} (ending in '/'; user root, no password). */
+    public static TestDatabase mariadbOn(String adminUrl) {
         String name = "mtgate_test_" + random();
-        admin(MARIADB_ADMIN_URL, "root", "MariaDB",
+        admin(adminUrl, "root", "MariaDB",
                 "start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd",
                 "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-        return new TestDatabase(MARIADB_ADMIN_URL + name, "root",
-                () -> drop(MARIADB_ADMIN_URL, "root", "DROP DATABASE IF EXISTS " + name));
+        return new TestDatabase(adminUrl + name, "root",
+                () -> drop(adminUrl, "root", "DROP DATABASE IF EXISTS " + name));
     }
 
     public static TestDatabase postgresql() {
+        return postgresqlOn(TestServices.postgresAdminUrl());
+    }
+
+    /** A new database on the PostgreSQL server at {@code adminUrl} (user postgres, trust). */
+    public static TestDatabase postgresqlOn(String adminUrl) {
         String name = "mtgate_test_" + random();
-        admin(POSTGRES_ADMIN_URL, "postgres", "PostgreSQL",
+        admin(adminUrl, "postgres", "PostgreSQL",
                 "start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
                 "CREATE DATABASE " + name);
-        String server = POSTGRES_ADMIN_URL.substring(0, POSTGRES_ADMIN_URL.lastIndexOf('/') + 1);
+        String server = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1);
         return new TestDatabase(server + name, "postgres",
-                () -> drop(POSTGRES_ADMIN_URL, "postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
+                () -> drop(adminUrl, "postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
     }
 
     public DataSource dataSource() {
