@@ -93,7 +93,11 @@ abstract class RestartDrill {
             String fingerprintLine = fingerprintLine(gw.logText());
 
             // Real clients make their keys and save their sessions before the kill.
-            ExecutorService scripts = Executors.newFixedThreadPool(2);
+            ExecutorService scripts = Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "drill-client-script");
+                t.setDaemon(true); // a failed assertion must not leave it behind
+                return t;
+            });
             Future<RealClientScripts.Result> telethonCreate =
                     scripts.submit(() -> RealClientScripts.run("telethon", "create", gw.tcpPort(), pub, null));
             Future<RealClientScripts.Result> gramjsCreate =
