@@ -5,11 +5,12 @@ import io.mtgate.crypto.RsaKey;
 import io.mtgate.handshake.TestClient;
 import io.mtgate.session.ClientView;
 import io.mtgate.tl.Tl;
+import io.mtgate.tl.TlLimits;
 import io.mtgate.tl.mtproto.BadServerSalt;
 import io.mtgate.tl.mtproto.Ping;
 import io.mtgate.tl.mtproto.Pong;
+import io.mtgate.tl.mtproto.Schema;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -17,7 +18,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A blocking MTProto client on one intermediate-transport connection, for the restart drills: a
@@ -127,7 +130,7 @@ final class DrillClient implements AutoCloseable {
                 Long newSalt = null;
                 boolean ponged = false;
                 for (byte[] m : messages(plain)) {
-                    Object o = Tl.deserialize(m, io.mtgate.tl.mtproto.Schema.REGISTRY, io.mtgate.tl.TlLimits.DEFAULT);
+                    Object o = Tl.deserialize(m, Schema.REGISTRY, TlLimits.DEFAULT);
                     if (o instanceof Pong p && p.msgId() == msgId) {
                         if (p.pingId() != pingId) {
                             throw new AssertionError("pong for another ping_id");
@@ -151,10 +154,10 @@ final class DrillClient implements AutoCloseable {
     }
 
     /** The messages of a decrypted server packet, a container flattened. */
-    private static java.util.List<byte[]> messages(byte[] plain) {
+    private static List<byte[]> messages(byte[] plain) {
         ByteBuffer b = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
         int len = b.getInt(28);
-        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        List<byte[]> out = new ArrayList<>();
         if (b.getInt(32) != MSG_CONTAINER) {
             out.add(Arrays.copyOfRange(plain, 32, 32 + len));
             return out;
@@ -167,10 +170,6 @@ final class DrillClient implements AutoCloseable {
             p += 16 + l;
         }
         return out;
-    }
-
-    static boolean isConnectionLoss(Throwable t) {
-        return t instanceof EOFException || t instanceof java.net.SocketException;
     }
 
     @Override

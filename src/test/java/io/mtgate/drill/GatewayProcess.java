@@ -60,7 +60,9 @@ public final class GatewayProcess implements AutoCloseable {
         this.name = name;
         this.dataDir = dataDir;
         this.tcpPort = tcpPort;
-        this.httpPort = freePort(40000, 60000);
+        // Below the kernel's ephemeral range (32768+): no outgoing connection can take it while
+        // the process is down between a kill and its restart.
+        this.httpPort = freePort(10000, 20000);
         this.extraArgs = List.copyOf(extraArgs);
     }
 
