@@ -5,6 +5,7 @@ Usage:
     /usr/bin/python3 telethon_session.py fresh  HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX]
     /usr/bin/python3 telethon_session.py resume HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX]
         (resume reads the StringSession to resume from the environment: INTEROP_SESSION)
+    /usr/bin/python3 telethon_session.py create HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX]
 
 TRANSPORT: as telethon_handshake.py (full | abridged | intermediate | obfuscated |
            mtproxy-abridged | mtproxy-intermediate | mtproxy-randomized-intermediate).
@@ -26,6 +27,8 @@ is up; each reports {"ok":bool, "ms":int, ...}):
     Then the StringSession is saved (printed as "session") and the client disconnects.
 resume: a NEW process loads INTEROP_SESSION, connects (must not run a handshake: counted by
 wrapping telethon.network.authenticator.do_authentication), then ping and get_config.
+create: as resume but from an empty session (so connect() runs a handshake), then the session is
+saved (printed as "session"): a quick way to get a key for the restart drills.
 
 Prints exactly one JSON line on stdout:
     {"ok":<all steps ok>,"client":"telethon","mode":...,"transport":...,"layer":144,
@@ -309,6 +312,8 @@ async def run(mode, args, step_timeout, delay):
         await r.step("init_config", init_config)
     await r.step("get_config", lambda: r.get_config(client))
     await r.step("ping", lambda: r.ping(client))
+    if mode == "create":
+        _result["session"] = client.session.save()
     if mode == "fresh":
         key_id = _result.get("auth_key_id")
         await r.step("pings_200", lambda: r.pings_200(client), timeout=2 * step_timeout)
@@ -329,9 +334,9 @@ async def run(mode, args, step_timeout, delay):
 
 
 def main(argv):
-    if len(argv) not in (6, 7) or argv[1] not in ("fresh", "resume") or argv[4] not in TRANSPORTS:
+    if len(argv) not in (6, 7) or argv[1] not in ("fresh", "resume", "create") or argv[4] not in TRANSPORTS:
         sys.stderr.write(__doc__)
-        fail("usage: fresh|resume HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX]", 2)
+        fail("usage: fresh|resume|create HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX]", 2)
     mode, host, port, transport, pem_path = argv[1:6]
     secret = argv[6] if len(argv) == 7 else None
     _result["transport"] = transport

@@ -2,7 +2,7 @@
 /*
  * Run the real GramJS client's (npm "telegram") encrypted session against HOST:PORT.
  *
- * Usage: node session.js fresh|resume HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX]
+ * Usage: node session.js fresh|resume|create HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX]
  *   TRANSPORT: full | abridged | obfuscated | mtproxy-abridged (needs SECRET_HEX, 16 bytes as hex)
  *   resume reads the StringSession to resume from the environment: INTEROP_SESSION.
  *   PORT must be below 32768: GramJS's StringSession.save() writes it as int16.
@@ -28,6 +28,8 @@
  *   Then StringSession.save() is printed as "session" and the client disconnects.
  * resume: a NEW process loads INTEROP_SESSION, connects (must not run a handshake: counted by
  * wrapping Authenticator.doAuthentication), then ping and get_config.
+ * create: as resume but from an empty session (so connect() runs a handshake), then
+ * StringSession.save() is printed as "session": a quick way to get a key for the restart drills.
  *
  * Prints exactly one JSON line on stdout:
  *   {"ok":<all steps ok>,"client":"gramjs","mode":...,"transport":...,"layer":198,
@@ -130,9 +132,9 @@ function withTimeout(promise, seconds) {
 }
 
 async function main(argv) {
-  if (argv.length < 5 || argv.length > 6 || !["fresh", "resume"].includes(argv[0]) || !TRANSPORTS.includes(argv[3])
+  if (argv.length < 5 || argv.length > 6 || !["fresh", "resume", "create"].includes(argv[0]) || !TRANSPORTS.includes(argv[3])
       || (argv[3].startsWith("mtproxy-") !== (argv.length === 6))) {
-    return fail("usage: fresh|resume HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX (mtproxy-* only)]; TRANSPORT one of "
+    return fail("usage: fresh|resume|create HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX (mtproxy-* only)]; TRANSPORT one of "
       + TRANSPORTS.join(","), 2);
   }
   const [mode, host, portStr, transport, pemPath, secret] = argv;
@@ -309,6 +311,13 @@ async function main(argv) {
   }
   await step("get_config", async () => configInfo(await client.invoke(new tg.Api.help.GetConfig())));
   await step("ping", ping);
+  if (mode === "create") {
+    try {
+      result.session = client.session.save();
+    } catch (e) {
+      result.steps.save = { ok: false, error: describe(e) };
+    }
+  }
   if (mode === "fresh") {
     const keyId = result.auth_key_id;
     await step("pings_200", async () => {
