@@ -2,15 +2,19 @@ package io.mtgate.authkey;
 
 import io.mtgate.crypto.AuthKeyId;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -43,6 +47,8 @@ import java.util.function.Supplier;
  */
 public final class JdbcAuthKeyStore implements AuthKeyStore {
 
+    /** More than a pool's worth of connections broken at once by a restart is unlikely. */
+    private static final int MAX_BROKEN_CONNECTION_RETRIES = 32;
     private static final Base64.Encoder BODY_ENCODER = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder BODY_DECODER = Base64.getDecoder(); // padding optional
 
@@ -93,7 +99,7 @@ public final class JdbcAuthKeyStore implements AuthKeyStore {
     /** The live permanent key with this id, from SQL only (temporary keys are not looked at). */
     public Optional<StoredAuthKey> findPermanent(AuthKeyId id) {
         Objects.requireNonNull(id, "id");
-        return guard("find " + id, () -> jdbc.sql("""
+        return guardRead("find " + id, () -> jdbc.sql("""
                         SELECT k.body, k.created_at
                           FROM auth_keys k
                           LEFT JOIN auth_key_infos i ON i.auth_key_id = k.auth_key_id
@@ -113,7 +119,7 @@ public final class JdbcAuthKeyStore implements AuthKeyStore {
         AuthKeyId id = key.id();
         if (key.type().isTemporary()) {
             // The id must not collide with a permanent key either, deleted ones included.
-            boolean taken = guard("check " + id, () -> jdbc.sql(
+            boolean taken = guardRead("check " + id, () -> jdbc.sql(
                             "SELECT COUNT(*) FROM auth_keys WHERE auth_key_id = :id")
                     .param("id", id.value()).query(Long.class).single()) > 0;
             return taken ? SaveResult.DUPLICATE_ID : temporaryKeys.save(key);
@@ -123,7 +129,7 @@ public final class JdbcAuthKeyStore implements AuthKeyStore {
         }
         Timestamp createdAt = Timestamp.from(key.createdAt().truncatedTo(ChronoUnit.SECONDS));
         try {
-            tx.executeWithoutResult(status -> {
+            retryWhileConnectionsBroken(() -> tx.executeWithoutResult(status -> {
                 jdbc.sql("INSERT INTO auth_keys (auth_key_id, body, deleted, created_at)"
                                 + " VALUES (:id, :body, 0, :created)")
                         .param("id", id.value())
@@ -137,7 +143,7 @@ public final class JdbcAuthKeyStore implements AuthKeyStore {
                         .param("type", key.type().code())
                         .param("created", createdAt)
                         .update();
-            });
+            }));
             return SaveResult.SAVED;
         } catch (DataIntegrityViolationException e) {
             // Usually DuplicateKeyException; drivers differ in how they classify unique violations,
@@ -282,6 +288,50 @@ public final class JdbcAuthKeyStore implements AuthKeyStore {
 
     private static Instant instant(Timestamp ts) {
         return ts == null ? Instant.EPOCH : ts.toInstant();
+    }
+
+    /**
+     * Pooled connections that a database restart broke are found out only when used; the pool then
+     * evicts each one. A transaction that could not even begin on such a connection sent nothing,
+     * so it is tried again (a bounded number of times: each broken connection fails at once) instead
+     * of costing a client its handshake. A pool that cannot hand out a connection at all (the
+     * database still away) is not retried: that wait already took the pool's connection timeout.
+     */
+    private static void retryWhileConnectionsBroken(Runnable transaction) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                transaction.run();
+                return;
+            } catch (CannotCreateTransactionException e) {
+                if (attempt >= MAX_BROKEN_CONNECTION_RETRIES || poolGaveNoConnection(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A read, tried again after connection-level failures (see {@link #retryWhileConnectionsBroken}). */
+    private static <T> T guardRead(String what, Supplier<T> read) {
+        return guard(what, () -> {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return read.get();
+                } catch (DataAccessResourceFailureException | TransientDataAccessResourceException e) {
+                    if (attempt >= MAX_BROKEN_CONNECTION_RETRIES || poolGaveNoConnection(e)) {
+                        throw e;
+                    }
+                }
+            }
+        });
+    }
+
+    private static boolean poolGaveNoConnection(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof SQLTransientConnectionException) {
+                return true; // HikariCP: no connection within connectionTimeout
+            }
+        }
+        return false;
     }
 
     private static <T> T guard(String what, Supplier<T> action) {
