@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -298,31 +299,28 @@ public final class JdbcAuthKeyStore implements AuthKeyStore {
      * database still away) is not retried: that wait already took the pool's connection timeout.
      */
     private static void retryWhileConnectionsBroken(Runnable transaction) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                transaction.run();
-                return;
-            } catch (CannotCreateTransactionException e) {
-                if (attempt >= MAX_BROKEN_CONNECTION_RETRIES || poolGaveNoConnection(e)) {
-                    throw e;
-                }
-            }
-        }
+        retryWhileConnectionsBroken(() -> {
+            transaction.run();
+            return null;
+        }, CannotCreateTransactionException.class::isInstance);
     }
 
     /** A read, tried again after connection-level failures (see {@link #retryWhileConnectionsBroken}). */
     private static <T> T guardRead(String what, Supplier<T> read) {
-        return guard(what, () -> {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    return read.get();
-                } catch (DataAccessResourceFailureException | TransientDataAccessResourceException e) {
-                    if (attempt >= MAX_BROKEN_CONNECTION_RETRIES || poolGaveNoConnection(e)) {
-                        throw e;
-                    }
+        return guard(what, () -> retryWhileConnectionsBroken(read,
+                e -> e instanceof DataAccessResourceFailureException || e instanceof TransientDataAccessResourceException));
+    }
+
+    private static <T> T retryWhileConnectionsBroken(Supplier<T> work, Predicate<RuntimeException> brokenConnection) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                if (!brokenConnection.test(e) || attempt >= MAX_BROKEN_CONNECTION_RETRIES || poolGaveNoConnection(e)) {
+                    throw e;
                 }
             }
-        });
+        }
     }
 
     private static boolean poolGaveNoConnection(Throwable e) {
