@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxPushQueue        ... and at most this many per key
  * @param maxUnpackedSize     largest gzip_packed content accepted from a client
  * @param sweepInterval       how often idle sessions and expired pushes are looked for
+ * @param maxHttpWait         longest an HTTP request is held for its {@code http_wait} (clients ask
+ *                            25 s by default; a larger {@code max_wait} is lowered to this)
  * @param salts               server salt lifetimes
  */
 @Validated
@@ -39,6 +41,7 @@ public record SessionProperties(
         @Min(0) @DefaultValue("256") int maxPushQueue,
         @NotNull @DefaultValue("1MB") DataSize maxUnpackedSize,
         @NotNull @DefaultValue("30s") Duration sweepInterval,
+        @NotNull @DefaultValue("60s") Duration maxHttpWait,
         @Valid @NotNull @DefaultValue Salts salts) {
 
     /**

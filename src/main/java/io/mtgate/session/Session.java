@@ -124,6 +124,8 @@ final class Session implements SessionQueries {
     private long lastActivityMillis;
     private int dispatching;
     private HttpWait httpWait;
+    /** Unanswered requests on this session's HTTP connections (null until the first one). */
+    private Map<SessionLink, LongPollTurn> turns;
     private boolean closed;
 
     Session(SessionRuntime rt, KeySessions owner, SessionKey key, long id) {
@@ -164,6 +166,9 @@ final class Session implements SessionQueries {
             }
             bind(link);
             lastActivityMillis = rt.clock().millis();
+            if (link instanceof LongPollLink poll) {
+                openTurn(poll);
+            }
             accepted = receiveLocked(m, link, deferred);
             if (!deferred.calls.isEmpty()) {
                 dispatching++;
@@ -530,7 +535,13 @@ final class Session implements SessionQueries {
                     markServerAcked(msgId);
                     enqueueRpcResult(msgId, Tl.serialize(dropAnswer(req)));
                 }
-                case ServiceIds.HTTP_WAIT -> httpWait = decode(content, HttpWait.class);
+                case ServiceIds.HTTP_WAIT -> {
+                    httpWait = decode(content, HttpWait.class);
+                    LongPollTurn turn = turns == null ? null : turns.get(link);
+                    if (turn != null) {
+                        turn.apply(httpWait);
+                    }
+                }
                 case ServiceIds.MSG_COPY -> copy(content, link, deferred);
                 default -> {
                     running.put(msgId, Boolean.TRUE);
@@ -853,75 +864,165 @@ final class Session implements SessionQueries {
 
     synchronized void detach(SessionLink link) {
         links.remove(link);
+        if (turns != null) {
+            turns.remove(link);
+        }
         lastActivityMillis = rt.clock().millis();
     }
 
+    /**
+     * The connection to write to: the most recent open one that can take a message now, i.e. a
+     * stream connection, or an HTTP connection with an unanswered request.
+     */
     private SessionLink activeLink() {
-        while (!links.isEmpty()) {
-            SessionLink l = links.peekFirst();
-            if (l.isOpen()) {
+        for (Iterator<SessionLink> it = links.iterator(); it.hasNext(); ) {
+            SessionLink l = it.next();
+            if (!l.isOpen()) {
+                it.remove();
+                if (turns != null) {
+                    turns.remove(l);
+                }
+                continue;
+            }
+            if (!(l instanceof LongPollLink) || (turns != null && turns.containsKey(l))) {
                 return l;
             }
-            links.pollFirst();
         }
         return null;
     }
 
-    /** Writes everything queued to the most recent open connection, batching into containers. */
+    /** Writes everything queued to the most recent connection that can take it (see activeLink). */
     void flushLocked() {
         if (closed) {
             return;
         }
         SessionLink link = activeLink();
+        if (link instanceof LongPollLink poll) {
+            answerWhenDue(poll, turns.get(poll));
+            return;
+        }
         if (link == null || (pending.isEmpty() && toAck.isEmpty())) {
             return;
         }
-        if (!toAck.isEmpty()) {
-            List<Long> ids = new ArrayList<>(toAck);
-            toAck.clear();
-            int max = rt.config().maxVectorIds();
-            for (int i = ids.size(); i > 0; i -= max) {
-                List<Long> part = ids.subList(Math.max(0, i - max), i);
-                pending.addFirst(new Out(Tl.serialize(new MsgsAck(part)), false, false, 0, rt.clock().millis()));
-            }
-        }
+        queueAcks();
         long salt = rt.salts().current(key.id(), rt.clock().instant());
+        while (sendPacket(link, salt)) {
+            // one packet per round; a stream connection takes them all
+        }
+    }
+
+    /** Turns the pending acknowledgements into msgs_ack messages at the head of the queue. */
+    private void queueAcks() {
+        if (toAck.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>(toAck);
+        toAck.clear();
+        int max = rt.config().maxVectorIds();
+        for (int i = ids.size(); i > 0; i -= max) {
+            List<Long> part = ids.subList(Math.max(0, i - max), i);
+            pending.addFirst(new Out(Tl.serialize(new MsgsAck(part)), false, false, 0, rt.clock().millis()));
+        }
+    }
+
+    /**
+     * Sends the head of the queue as one packet: a single message, or a container of as many as fit.
+     *
+     * @return false when the queue held nothing to send
+     */
+    private boolean sendPacket(SessionLink link, long salt) {
         int maxMessages = Math.min(rt.config().maxContainerMessages(), 1024);
         int maxBody = rt.config().maxPacketBody();
-        while (!pending.isEmpty()) {
-            List<Out> batch = new ArrayList<>();
-            int bytes = 8;
-            while (!pending.isEmpty() && batch.size() < maxMessages) {
-                Out next = pending.peekFirst();
-                if (next.body == null) {
-                    pending.pollFirst();
-                    continue;
-                }
-                if (!batch.isEmpty() && bytes + 16 + next.body.length > maxBody) {
-                    break;
-                }
+        List<Out> batch = new ArrayList<>();
+        int bytes = 8;
+        while (!pending.isEmpty() && batch.size() < maxMessages) {
+            Out next = pending.peekFirst();
+            if (next.body == null) {
                 pending.pollFirst();
-                batch.add(next);
-                bytes += 16 + next.body.length;
-            }
-            if (batch.isEmpty()) {
                 continue;
             }
-            if (batch.size() == 1) {
-                Out o = batch.get(0);
-                number(o);
-                link.send(id, salt, o.msgId, o.seqno, o.body);
-                continue;
+            if (!batch.isEmpty() && bytes + 16 + next.body.length > maxBody) {
+                break;
             }
-            List<long[]> headers = new ArrayList<>(batch.size());
-            List<byte[]> bodies = new ArrayList<>(batch.size());
-            for (Out o : batch) {
-                number(o);
-                headers.add(new long[] {o.msgId, o.seqno});
-                bodies.add(o.body);
-            }
-            long containerId = rt.ids().next(true);
-            link.send(id, salt, containerId, 2 * serverSeq, Container.build(headers, bodies));
+            pending.pollFirst();
+            batch.add(next);
+            bytes += 16 + next.body.length;
+        }
+        if (batch.isEmpty()) {
+            return false;
+        }
+        if (batch.size() == 1) {
+            Out o = batch.get(0);
+            number(o);
+            link.send(id, salt, o.msgId, o.seqno, o.body);
+            return true;
+        }
+        List<long[]> headers = new ArrayList<>(batch.size());
+        List<byte[]> bodies = new ArrayList<>(batch.size());
+        for (Out o : batch) {
+            number(o);
+            headers.add(new long[] {o.msgId, o.seqno});
+            bodies.add(o.body);
+        }
+        link.send(id, salt, rt.ids().next(true), 2 * serverSeq, Container.build(headers, bodies));
+        return true;
+    }
+
+    // ------------------------------------------------------------------ HTTP requests (checklist 1.11, 4.5)
+
+    /** A message arrived on an HTTP connection: one more request waiting for its answer. */
+    private void openTurn(LongPollLink poll) {
+        if (turns == null) {
+            turns = new HashMap<>(2);
+        }
+        if (turns.containsKey(poll)) {
+            answerNow(poll); // the previous request on this connection is answered first
+        }
+        turns.put(poll, new LongPollTurn(rt.clock().millis(), rt.config().maxHttpWait().toMillis()));
+    }
+
+    /**
+     * Answers the request when its http_wait says so, or arms a timer to look again. Acks alone do
+     * not count as something to say while a query of this session is still running: its rpc_result
+     * acknowledges it and would otherwise miss this request.
+     */
+    private void answerWhenDue(LongPollLink poll, LongPollTurn turn) {
+        long now = rt.clock().millis();
+        int ready = pending.size() + (running.isEmpty() ? toAck.size() : 0);
+        turn.observe(now, ready);
+        if (turn.due(now)) {
+            answerNow(poll);
+            return;
+        }
+        long at = turn.deadline();
+        if (turn.timerAt != LongPollTurn.NONE && turn.timerAt <= at) {
+            return; // an armed timer fires no later than the deadline and looks again
+        }
+        turn.timerAt = at;
+        poll.schedule(java.time.Duration.ofMillis(at - now), () -> onTurnTimer(poll, turn, at));
+    }
+
+    private synchronized void onTurnTimer(LongPollLink poll, LongPollTurn turn, long armedFor) {
+        if (turn.timerAt == armedFor) {
+            turn.timerAt = LongPollTurn.NONE;
+        }
+        if (closed || turns == null || turns.get(poll) != turn) {
+            return; // answered, closed or replaced meanwhile
+        }
+        if (!poll.isOpen()) {
+            turns.remove(poll);
+            return;
+        }
+        answerWhenDue(poll, turn);
+    }
+
+    /** Answers the request on {@code poll} with one packet: what is queued, or an empty container. */
+    private void answerNow(LongPollLink poll) {
+        turns.remove(poll);
+        queueAcks();
+        long salt = rt.salts().current(key.id(), rt.clock().instant());
+        if (!sendPacket(poll, salt)) {
+            poll.send(id, salt, rt.ids().next(true), 2 * serverSeq, Container.build(List.of(), List.of()));
         }
     }
 
@@ -983,6 +1084,7 @@ final class Session implements SessionQueries {
         }
         waiters.clear();
         links.clear();
+        turns = null;
     }
 
     synchronized HttpWait httpWait() {

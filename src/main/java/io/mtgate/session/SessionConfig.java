@@ -21,6 +21,8 @@ import java.time.Duration;
  *                             connection is forgotten first)
  * @param pushQueueTtl         server-initiated messages for a key with no live session wait this long
  * @param maxPushQueue         ... and at most this many per key
+ * @param maxHttpWait          longest a request on an HTTP connection is held by its http_wait
+ *                             (checklist 4.5); larger client values are lowered to it
  */
 public record SessionConfig(
         int replayWindow,
@@ -35,15 +37,17 @@ public record SessionConfig(
         Duration idleSessionTimeout,
         int maxSessionsPerKey,
         Duration pushQueueTtl,
-        int maxPushQueue) {
+        int maxPushQueue,
+        Duration maxHttpWait) {
 
     public static final SessionConfig DEFAULT = new SessionConfig(256, Duration.ofSeconds(300), Duration.ofSeconds(30),
-            1024, 8192, 1 << 20, 1024, 1 << 20, 16 * 1024, Duration.ofMinutes(10), 64, Duration.ofMinutes(10), 256);
+            1024, 8192, 1 << 20, 1024, 1 << 20, 16 * 1024, Duration.ofMinutes(10), 64, Duration.ofMinutes(10), 256,
+            Duration.ofSeconds(60));
 
     public SessionConfig {
         if (replayWindow < 16 || maxContainerMessages < 1 || maxVectorIds < 1 || maxUnpackedSize < 1024
                 || maxQueuedMessages < 1 || maxPacketBody < 4096 || largeAnswer < 0 || maxSessionsPerKey < 1
-                || maxPushQueue < 0) {
+                || maxPushQueue < 0 || maxHttpWait == null || maxHttpWait.isNegative()) {
             throw new IllegalArgumentException("session limits out of range");
         }
     }

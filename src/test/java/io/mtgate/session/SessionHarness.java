@@ -133,7 +133,7 @@ final class SessionHarness {
     }
 
     /** A connection that records what the session layer writes to it. */
-    static final class FakeLink implements SessionLink {
+    static class FakeLink implements SessionLink {
         final List<ServerMessage> messages = new ArrayList<>();
         final List<long[]> packets = new ArrayList<>(); // msgId, seqno, isContainer
         final List<Duration> disconnects = new ArrayList<>();
