@@ -15,7 +15,7 @@ import java.nio.ByteOrder;
  * {@code src/test/resources/io/mtgate/session/SessionFuzzTestInputs/arbitraryMessages/} run in
  * {@code mvn test}; {@code JAZZER_FUZZ=1} fuzzes. Invariants: nothing escapes {@code receive}, every
  * server packet is well formed (the fake link parses containers strictly), gzip never inflates past
- * its limit.
+ * its limit, and on an HTTP-style connection every request is answered exactly once.
  */
 class SessionFuzzTest {
 
@@ -37,6 +37,18 @@ class SessionFuzzTest {
         h.send(link, 1L, h.nextMsgId(), seqno, body);
         h.send(link, 1L, h.nextMsgId(), seqno, body);
         link.take();
+        // the same two messages as two requests on an HTTP connection: each answered exactly once
+        SessionHarness hh = new SessionHarness();
+        HttpWaitTest.PollLink poll = new HttpWaitTest.PollLink(hh);
+        hh.send(poll, 1L, hh.nextMsgId(), seqno, body);
+        hh.send(poll, 1L, hh.nextMsgId(), seqno, body);
+        hh.clock.advance(java.time.Duration.ofSeconds(61));
+        poll.runDueTimers();
+        if (poll.isOpen()) {
+            assertTrue(poll.answers() == 2, "two requests, " + poll.answers() + " answers");
+        } else {
+            assertTrue(poll.answers() <= 2, "two requests, " + poll.answers() + " answers");
+        }
         try {
             byte[] out = GzipPacked.unpack(body, 1 << 16);
             assertTrue(out.length <= 1 << 16);
