@@ -1044,12 +1044,16 @@ final class Session implements SessionQueries {
     // ------------------------------------------------------------------ lifecycle
 
     synchronized boolean idleSince(long cutoffMillis) {
-        activeLink();
-        return links.isEmpty() && lastActivityMillis < cutoffMillis;
+        return !hasOpenLink() && lastActivityMillis < cutoffMillis;
     }
 
+    /** Any open connection, an HTTP one between requests included. */
     synchronized boolean hasOpenLink() {
-        return activeLink() != null;
+        links.removeIf(l -> !l.isOpen());
+        if (turns != null) {
+            turns.keySet().removeIf(l -> !l.isOpen());
+        }
+        return !links.isEmpty();
     }
 
     synchronized long lastActivityMillis() {

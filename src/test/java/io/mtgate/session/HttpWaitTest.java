@@ -308,6 +308,23 @@ class HttpWaitTest {
     }
 
     @Test
+    void anOpenHttpConnectionBetweenRequestsKeepsItsSessionAndQueueAClosedOneDoesNot() {
+        request(null);
+        push(1);
+        poll.take();
+        push(2);
+        h.clock.advance(Duration.ofMinutes(11));
+        h.manager.sweep();
+        assertThat(h.manager.sessionCount()).as("idle timeout passed, but the connection is open").isEqualTo(1);
+        request(null);
+        assertThat(pushedIds(poll.take())).containsExactly(1002L);
+        poll.open = false;
+        h.clock.advance(Duration.ofMinutes(11));
+        h.manager.sweep();
+        assertThat(h.manager.sessionCount()).isZero();
+    }
+
+    @Test
     void theTurnArithmetic() {
         LongPollTurn t = new LongPollTurn(1_000, 60_000);
         assertThat(t.deadline()).isEqualTo(26_000);
