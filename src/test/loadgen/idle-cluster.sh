@@ -31,6 +31,7 @@ DB=${DB:-mtgate_idle}
 DBHOST=${DBHOST:-127.0.0.1}
 DBPORT=${DBPORT:-3306}
 CPFILE=${CPFILE:-/tmp/idle-cp.txt}
+BOOST=${BOOST:-}                # e.g. -10: nice of this session's autogroup (all processes started here), on a shared machine
 JAR=${JAR:-$(ls target/mtgate-*.jar | head -1)}
 CP="target/test-classes:target/classes:$(cat "$CPFILE")"
 URL="jdbc:mariadb://$DBHOST:$DBPORT/$DB"
@@ -78,6 +79,8 @@ start_server() { # index
 
 rm -rf "$DIR"
 mkdir -p "$DIR/shared" "$DIR/sync"
+if [ -n "$BOOST" ]; then echo "$BOOST" > /proc/$$/autogroup; log "autogroup: $(cat /proc/$$/autogroup)"; fi
+log "cpu: $(lscpu | sed -n 's/^Model name: *//p'); kernel $(uname -r); $(java -version 2>&1 | head -1)"
 log "machine: $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB; open-file limit $(ulimit -n); load $(cut -d' ' -f1-3 /proc/loadavg)"
 log "K=$K nodes x PER=$PER connections = $((K * PER)); gateway -Xmx$XMX; database $URL; jar $JAR"
 "${MYSQL[@]}" -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB"
@@ -128,6 +131,7 @@ READY=$(cat "$DIR"/sync/ready.* | awk '{s += $1} END {print s}')
 log "$READY of $((K * PER)) connections authenticated (all generators done) in $(awk "BEGIN{printf \"%.1f\", $T1 - $T0}") s"
 log "ss -s: $(ss -s | grep '^TCP:')"
 log "established TCP connections to ports $PORT..$((PORT + K - 1)): $(ss -Htn state established "( sport >= :$PORT and sport < :$((PORT + K)) )" | wc -l)"
+log "kernel $(grep '^TCP:' /proc/net/sockstat) (mem in pages); $(free -m | awk '/Mem:/{print "memory used " $3 " MiB of " $2}')"
 sleep "$SETTLE"
 log "measuring (full GC + class histogram in every node)"
 touch "$DIR/sync/measure"
