@@ -52,6 +52,8 @@ cleanup() {
     done
     [ "${KEEP_DB:-0}" = 1 ] || "${MYSQL[@]}" -e "DROP DATABASE IF EXISTS $DB" 2>/dev/null
     rm -f "$DIR/keys.bin"
+    # the autogroup is the whole session's (the caller's shell too): give its nice back
+    [ -z "${OLD_NICE:-}" ] || echo "$OLD_NICE" > /proc/$$/autogroup
 }
 trap cleanup EXIT
 
@@ -79,7 +81,7 @@ start_server() { # index
 
 rm -rf "$DIR"
 mkdir -p "$DIR/shared" "$DIR/sync"
-if [ -n "$BOOST" ]; then echo "$BOOST" > /proc/$$/autogroup; log "autogroup: $(cat /proc/$$/autogroup)"; fi
+if [ -n "$BOOST" ]; then OLD_NICE=$(sed 's/.*nice //' /proc/$$/autogroup); echo "$BOOST" > /proc/$$/autogroup; log "autogroup: $(cat /proc/$$/autogroup)"; fi
 log "cpu: $(lscpu | sed -n 's/^Model name: *//p'); kernel $(uname -r); $(java -version 2>&1 | head -1)"
 log "machine: $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB; open-file limit $(ulimit -n); load $(cut -d' ' -f1-3 /proc/loadavg)"
 log "K=$K nodes x PER=$PER connections = $((K * PER)); gateway -Xmx$XMX; database $URL; jar $JAR"
