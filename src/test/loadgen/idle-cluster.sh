@@ -4,7 +4,7 @@
 #
 # Every process here may open at most 20,000 files (soft = hard limit, not raisable without
 # CAP_SYS_RESOURCE), so one process cannot hold 100,000 connections. This script runs K gateway
-# processes as nodes of one deployment (one MariaDB database, the same RSA key file and salt secret)
+# processes as nodes of one deployment (one MariaDB database, one Redis, the same RSA key file and salt secret)
 # and K LoadGen idle generators, one per node, each with its own range of the provisioned keys (one
 # auth key per connection) and its own source addresses. All generators take the second class
 # histogram of their node only when every connection of every generator is open and authenticated
@@ -16,6 +16,8 @@
 # with MariaDB on 127.0.0.1:3306 (user root, no password; the database $DB is created and dropped):
 #   src/test/loadgen/idle-cluster.sh                   # K=6 PER=16667: 100,002 connections
 #   K=1 PER=19500 src/test/loadgen/idle-cluster.sh     # one node at its limit
+# Redis 127.0.0.1:6379 is used too (REDIS=1, the default: several nodes need it to learn of each
+# other's new keys; only keys under $REDIS_PREFIX are written and deleted); REDIS=0 turns it off.
 set -euo pipefail
 
 K=${K:-6}                       # gateway processes (nodes)
@@ -31,6 +33,8 @@ DB=${DB:-mtgate_idle}
 DBHOST=${DBHOST:-127.0.0.1}
 DBPORT=${DBPORT:-3306}
 CPFILE=${CPFILE:-/tmp/idle-cp.txt}
+REDIS=${REDIS:-1}               # 1: the nodes share Redis (127.0.0.1:6379, keys and channel under $REDIS_PREFIX); 0: off
+REDIS_PREFIX=${REDIS_PREFIX:-mtgate-idle:}
 BOOST=${BOOST:-}                # e.g. -10: nice of this session's autogroup (all processes started here), on a shared machine
 JAR=${JAR:-$(ls target/mtgate-*.jar | head -1)}
 CP="target/test-classes:target/classes:$(cat "$CPFILE")"
@@ -51,6 +55,7 @@ cleanup() {
         kill -9 "$p" 2>/dev/null
     done
     [ "${KEEP_DB:-0}" = 1 ] || "${MYSQL[@]}" -e "DROP DATABASE IF EXISTS $DB" 2>/dev/null
+    [ "$REDIS" != 1 ] || redis_clear
     rm -f "$DIR/keys.bin"
     # the autogroup is the whole session's (the caller's shell too): give its nice back
     [ -z "${OLD_NICE:-}" ] || echo "$OLD_NICE" > /proc/$$/autogroup
@@ -66,10 +71,22 @@ wait_port() { # port pid log
     echo "server on port $1 not listening after 300 s" >&2; exit 1
 }
 
+redis_clear() { # delete this run's Redis keys (only those under REDIS_PREFIX)
+    redis-cli --scan --pattern "${REDIS_PREFIX}*" | xargs -r -n 1000 redis-cli del > /dev/null
+}
+REDIS_ARGS=()
+if [ "$REDIS" = 1 ]; then
+    REDIS_ARGS=(--mtgate.redis.enabled=true --spring.data.redis.host=127.0.0.1 --spring.data.redis.port=6379
+                --mtgate.redis.key-prefix="$REDIS_PREFIX" --mtgate.redis.key-ttl=1h)
+    # key bodies sealed in Redis with a throwaway secret of this run (environment, not the command line)
+    MTGATE_REDIS_VALUESECRET=$(head -c 32 /dev/urandom | base64)
+    export MTGATE_REDIS_VALUESECRET
+fi
+
 start_server() { # index
     local i=$1 d="$DIR/node$1"
     mkdir -p "$d"
-    java -Xms256m -Xmx"$XMX" -XX:+UseG1GC -jar "$JAR" \
+    java -Xms256m -Xmx"$XMX" -XX:+UseG1GC -jar "$JAR" "${REDIS_ARGS[@]}" \
         --mtgate.data-dir="$d" \
         --mtgate.tcp.port=$((PORT + i)) --server.port=$((MGMT + i)) \
         --spring.datasource.url="$URL" --spring.datasource.username=root --spring.datasource.password= \
@@ -84,7 +101,8 @@ mkdir -p "$DIR/shared" "$DIR/sync"
 if [ -n "$BOOST" ]; then OLD_NICE=$(sed 's/.*nice //' /proc/$$/autogroup); echo "$BOOST" > /proc/$$/autogroup; log "autogroup: $(cat /proc/$$/autogroup)"; fi
 log "cpu: $(lscpu | sed -n 's/^Model name: *//p'); kernel $(uname -r); $(java -version 2>&1 | head -1)"
 log "machine: $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB; open-file limit $(ulimit -n); load $(cut -d' ' -f1-3 /proc/loadavg)"
-log "K=$K nodes x PER=$PER connections = $((K * PER)); gateway -Xmx$XMX; database $URL; jar $JAR"
+log "K=$K nodes x PER=$PER connections = $((K * PER)); gateway -Xmx$XMX; database $URL; redis $([ "$REDIS" = 1 ] && echo "127.0.0.1:6379 prefix $REDIS_PREFIX" || echo off); jar $JAR"
+[ "$REDIS" != 1 ] || redis_clear
 "${MYSQL[@]}" -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB"
 
 # 1. one node alone creates the schema (Flyway), the RSA key and the salt secret; then it stops
@@ -133,6 +151,7 @@ READY=$(cat "$DIR"/sync/ready.* | awk '{s += $1} END {print s}')
 log "$READY of $((K * PER)) connections authenticated (all generators done) in $(awk "BEGIN{printf \"%.1f\", $T1 - $T0}") s"
 log "ss -s: $(ss -s | grep '^TCP:')"
 log "established TCP connections to ports $PORT..$((PORT + K - 1)): $(ss -Htn state established "( sport >= :$PORT and sport < :$((PORT + K)) )" | wc -l)"
+[ "$REDIS" != 1 ] || log "Redis keys under $REDIS_PREFIX: $(redis-cli --scan --pattern "${REDIS_PREFIX}*" | wc -l)"
 log "kernel $(grep '^TCP:' /proc/net/sockstat) (mem in pages); $(free -m | awk '/Mem:/{print "memory used " $3 " MiB of " $2}')"
 sleep "$SETTLE"
 log "measuring (full GC + class histogram in every node)"
