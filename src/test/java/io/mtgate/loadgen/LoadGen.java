@@ -63,7 +63,10 @@ import java.util.concurrent.atomic.LongAdder;
  *   handshake  count=N keys=FILE pub=server.pub.pem   real DH handshakes over the wire, keys to FILE
  *   run        keys=FILE connections=N rate=R | depth=D  warmup=S seconds=S threads=T pid=SERVER_PID
  *   idle       keys=FILE connections=N pid=SERVER_PID hold=S   heap per idle authenticated connection
- * common: host=127.0.0.1 port=10443 sources=1 (127.0.0.1..N as source addresses) threads=1
+ *              offset=K (use the keys K..K+N-1 of FILE)  sync=DIR name=ID (several generators measure
+ *              at the same moment; see {@link #idle()} and src/test/loadgen/idle-cluster.sh)
+ * common: host=127.0.0.1 port=10443 sources=1 firstSource=1 (127.0.0.F..F+N-1 as source addresses)
+ *         threads=1
  * </pre>
  */
 public final class LoadGen {
@@ -82,6 +85,7 @@ public final class LoadGen {
     final String host;
     final int port;
     final int sources;
+    final int firstSource;
     final int threads;
     final boolean contentRelatedPings;
 
@@ -111,6 +115,7 @@ public final class LoadGen {
         this.host = args.getOrDefault("host", "127.0.0.1");
         this.port = Integer.parseInt(args.getOrDefault("port", "10443"));
         this.sources = Integer.parseInt(args.getOrDefault("sources", "1"));
+        this.firstSource = Integer.parseInt(args.getOrDefault("firstSource", "1"));
         this.threads = Integer.parseInt(args.getOrDefault("threads", "1"));
         this.contentRelatedPings = Boolean.parseBoolean(args.getOrDefault("contentRelated", "true"));
     }
@@ -156,8 +161,17 @@ public final class LoadGen {
     }
 
     static List<Key> readKeys(Path file, int max) throws IOException {
+        return readKeys(file, 0, max);
+    }
+
+    /** The keys {@code offset .. offset + max - 1} of the file (fewer if the file has fewer). */
+    static List<Key> readKeys(Path file, int offset, int max) throws IOException {
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-            int n = Math.min(in.readInt(), max);
+            int total = in.readInt();
+            if (offset > 0) {
+                in.skipNBytes((long) Math.min(offset, total) * (256 + 8));
+            }
+            int n = Math.max(0, Math.min(total - offset, max));
             List<Key> keys = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 byte[] k = new byte[256];
@@ -233,7 +247,7 @@ public final class LoadGen {
     }
 
     InetSocketAddress source(int i) {
-        return new InetSocketAddress("127.0.0." + (1 + i % sources), 0);
+        return new InetSocketAddress("127.0.0." + (firstSource + i % sources), 0);
     }
 
     static void writeTagAndFrame(ChannelHandlerContext ctx, byte[] payload) {
@@ -743,24 +757,51 @@ public final class LoadGen {
 
     // ------------------------------------------------------------------ idle mode
 
+    /**
+     * Heap per idle authenticated connection: class histogram of the server (full GC) with none of
+     * this generator's connections, then with all of them open and authenticated.
+     *
+     * <p>With {@code sync=DIR name=ID} several generators (one per server process) take their
+     * histograms at the same moment, so every server is measured while all connections of all of
+     * them are open: the generator writes {@code DIR/base.ID} after its first histogram and waits for
+     * {@code DIR/connect}; writes {@code DIR/ready.ID} once its connections are authenticated and
+     * waits for {@code DIR/measure}; writes {@code DIR/measured.ID} (with a {@code RESULTLINE}) after
+     * the second histogram and keeps its connections open until {@code DIR/close} appears.
+     */
     void idle() throws Exception {
         int n = (int) arg("connections", 1000);
+        int offset = (int) arg("offset", 0);
         long pid = arg("pid", 0);
-        List<Key> keys = readKeys(Path.of(args.get("keys")), n);
+        String syncDir = args.get("sync");
+        Path sync = syncDir == null ? null : Path.of(syncDir);
+        String name = args.getOrDefault("name", Long.toString(ProcessHandle.current().pid()));
+        List<Key> keys = readKeys(Path.of(args.get("keys")), offset, n);
         if (keys.size() < n) {
             System.out.printf("note: %d keys for %d connections (keys are reused round-robin)%n", keys.size(), n);
         }
         Map<String, long[]> h0 = histogram(pid);
         long rss0 = Cpu.rssKb(pid);
+        if (sync != null) {
+            Files.writeString(sync.resolve("base." + name), "");
+            await(sync.resolve("connect"));
+        }
         EventLoopGroup group = group();
+        long t0 = System.nanoTime();
         connectAll(group, keys, n);
-        Thread.sleep(arg("settle", 5) * 1000);
+        double connectSeconds = (System.nanoTime() - t0) / 1e9;
+        if (sync != null) {
+            Files.writeString(sync.resolve("ready." + name), ready.get() + " " + n + "\n");
+            await(sync.resolve("measure"));
+        } else {
+            Thread.sleep(arg("settle", 5) * 1000);
+        }
+        int live = ready.get();
         Map<String, long[]> h1 = histogram(pid);
         long rss1 = Cpu.rssKb(pid);
-        int live = ready.get();
         long total0 = h0.get("Total")[1];
         long total1 = h1.get("Total")[1];
-        System.out.printf(Locale.ROOT, "%nRESULT idle authenticated connections=%d%n", live);
+        System.out.printf(Locale.ROOT, "%nRESULT idle authenticated connections=%d (of %d; keys %d..%d; %.1f s to open and authenticate)%n",
+                live, n, offset, offset + n - 1, connectSeconds);
         System.out.printf(Locale.ROOT, "  server live heap after full GC: %,d B with 0 -> %,d B with %d = %,.0f B (%.2f KiB) per connection%n",
                 total0, total1, live, (total1 - total0) / (double) live, (total1 - total0) / (double) live / 1024);
         System.out.printf(Locale.ROOT, "  server RSS: %,d KiB -> %,d KiB = %.2f KiB per connection (heap growth + direct buffers + native)%n",
@@ -780,6 +821,15 @@ public final class LoadGen {
             System.out.printf(Locale.ROOT, "    %8.2f  %8.1f B  %s%n", e.getValue()[0] / (double) live,
                     e.getValue()[1] / (double) live, e.getKey());
         }
+        // one line for scripts: name, authenticated, requested, closed, heap before/after (B), RSS before/after (KiB), seconds
+        String line = String.format(Locale.ROOT, "RESULTLINE %s %d %d %d %d %d %d %d %.1f", name, live, n,
+                closedUnexpectedly.get(), total0, total1, rss0, rss1, connectSeconds);
+        System.out.println(line);
+        if (sync != null) {
+            Files.writeString(sync.resolve("measured." + name), line + "\n");
+            await(sync.resolve("close"));
+            System.out.printf(Locale.ROOT, "closing; connections closed by the server until now: %d%n", closedUnexpectedly.get());
+        }
         long hold = arg("hold", 0);
         if (hold > 0) {
             System.out.println("holding the connections for " + hold + " s");
@@ -787,6 +837,12 @@ public final class LoadGen {
         }
         phase = 2;
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+    }
+
+    static void await(Path file) throws InterruptedException {
+        while (!Files.exists(file)) {
+            Thread.sleep(200);
+        }
     }
 
     /** jcmd PID GC.class_histogram (a full GC first): class -> {instances, bytes}; "Total" too. */
