@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  *       looked up at connection start (blocking executor), and kept current by the invalidation
  *       channel: {@code b:<temp>:<perm>:<until>} after every bind, {@code u:<temp>} after every unbind
  *       (destroy_auth_key of the temporary key included), {@code d:<perm>} when a permanent key is
- *       destroyed (its temporary key's binding ends: {@link #unbindPermanent}), applied by every node. A bind message also drops the permanent
- *       key's previous temporary key from every mirror (the in-memory rule "one temporary key per
- *       permanent key").</li>
+ *       destroyed (its temporary key's binding ends: {@link #unbindPermanent}), applied by every
+ *       node. A bind message also drops the permanent key's previous temporary key from every mirror
+ *       (the in-memory rule "one temporary key per permanent key").</li>
  *   <li>When the channel may have lost messages, {@link #resync} re-reads every mirrored binding
  *       from Redis once it is heard again.</li>
  *   <li>While Redis is away a bind is kept in this node's mirror only (as the temporary keys made
