@@ -159,6 +159,14 @@ public final class AuthKeyStorage {
                         b.applyUnbound(temp);
                     }
                 }
+
+                @Override
+                public void permanentUnbound(AuthKeyId perm) {
+                    SharedTempKeyBindings b = sharedBindings;
+                    if (b != null) {
+                        b.applyPermanentUnbound(perm);
+                    }
+                }
             }, distrust, () -> {
                 refreshRequested = true;
                 tempRefreshRequested = true;

@@ -98,6 +98,21 @@ public final class InMemoryTempKeyBindings implements TempKeyBindings {
         return live;
     }
 
+    @Override
+    public synchronized Optional<AuthKeyId> unbindPermanent(AuthKeyId perm) {
+        Objects.requireNonNull(perm, "perm");
+        AuthKeyId temp = byPerm.remove(perm);
+        if (temp == null) {
+            return Optional.empty();
+        }
+        Binding b = byTemp.get(temp);
+        if (b == null || !b.perm().equals(perm)) {
+            return Optional.empty(); // not reachable while byPerm and byTemp change together
+        }
+        byTemp.remove(temp);
+        return b.expiresAt().isAfter(clock.instant()) ? Optional.of(temp) : Optional.empty();
+    }
+
     /** Drops every expired binding; returns how many. Safe to call from a scheduler. */
     public synchronized int purgeExpired() {
         return purgeExpired(clock.instant());

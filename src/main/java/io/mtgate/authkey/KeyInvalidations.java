@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@link PermanentKeyIds} and drop a cached "unknown"); {@code t:<id>:<expires ms>} a temporary key is
  * about to be written to Redis (others add it to their {@link TemporaryKeyIds}); {@code r:<id>} a key
  * was deleted or its bindings changed (others drop their cached copy); {@code b:<temp>:<perm>:<until ms>}
- * a temporary key was bound, {@code u:<temp>} unbound ({@link SharedTempKeyBindings});
+ * a temporary key was bound, {@code u:<temp>} unbound, {@code d:<perm>} a permanent key was destroyed so
+ * whatever temporary key is bound to it is unbound ({@link SharedTempKeyBindings});
  * {@code p:<node>:<seq>} a node's heartbeat.
  *
  * <p>Pub/sub is fire-and-forget: a message published while a node's subscription is down is lost
@@ -45,6 +46,9 @@ public final class KeyInvalidations {
         }
 
         default void unbound(AuthKeyId temp) {
+        }
+
+        default void permanentUnbound(AuthKeyId perm) {
         }
     }
 
@@ -112,6 +116,10 @@ public final class KeyInvalidations {
         breaker.run(() -> redis.publish(channel, "u:" + temp.value()));
     }
 
+    public void publishPermanentUnbound(AuthKeyId perm) {
+        breaker.run(() -> redis.publish(channel, "d:" + perm.value()));
+    }
+
     /** True while this node's own heartbeats come back: no message can have been missed. */
     public boolean healthy() {
         return healthy;
@@ -165,6 +173,7 @@ public final class KeyInvalidations {
                 case 't' -> l.temporarySaved(id, Long.parseLong(f[1]));
                 case 'b' -> l.bound(id, new AuthKeyId(Long.parseLong(f[1])), Long.parseLong(f[2]));
                 case 'u' -> l.unbound(id);
+                case 'd' -> l.permanentUnbound(id);
                 default -> { }
             }
         } catch (RuntimeException e) {

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  *       ({@code local}), never Redis. The mirror is filled by {@link #load} when a temporary key is
  *       looked up at connection start (blocking executor), and kept current by the invalidation
  *       channel: {@code b:<temp>:<perm>:<until>} after every bind, {@code u:<temp>} after every unbind
- *       (destroy_auth_key included), applied by every node. A bind message also drops the permanent
- *       key's previous temporary key from every mirror (the in-memory rule "one temporary key per
- *       permanent key").</li>
+ *       (destroy_auth_key of the temporary key included), {@code d:<perm>} when a permanent key is
+ *       destroyed (its temporary key's binding ends: {@link #unbindPermanent}), applied by every
+ *       node. A bind message also drops the permanent key's previous temporary key from every mirror
+ *       (the in-memory rule "one temporary key per permanent key").</li>
  *   <li>When the channel may have lost messages, {@link #resync} re-reads every mirrored binding
  *       from Redis once it is heard again.</li>
  *   <li>While Redis is away a bind is kept in this node's mirror only (as the temporary keys made
@@ -110,6 +111,53 @@ public final class SharedTempKeyBindings implements TempKeyBindings {
     }
 
     /**
+     * Blocking (Redis): call from a blocking executor, as {@code destroy_auth_key} runs. Ends the
+     * binding of the temporary key bound to {@code perm} everywhere:
+     * <ul>
+     *   <li>this node's mirror;</li>
+     *   <li>Redis: {@code pkb:<perm>} is deleted, and the {@code tkb} of the temporary key it named
+     *       when that still names {@code perm};</li>
+     *   <li>every node's mirror, through the channel: {@code u:<temp>} for the temporary key Redis
+     *       named (as {@link #unbind} publishes), then {@code d:<perm>}, on which every node drops
+     *       whatever binding to {@code perm} its own mirror holds (one this node could not see: a
+     *       binding another node kept to itself while Redis was away). Both remove the same entry,
+     *       so a node that applies both removes it once; the permanent key is gone and ids are never
+     *       reused, so {@code d:<perm>} cannot remove a later binding.</li>
+     * </ul>
+     * While Redis is away only this node's mirror is updated (nothing is queued for later): Redis
+     * and the other nodes' mirrors keep the binding until it expires; a node that misses the channel
+     * messages re-reads its mirrored bindings from Redis afterwards, which still holds it.
+     *
+     * @return the temporary key whose live binding was removed, here or in Redis
+     */
+    @Override
+    public Optional<AuthKeyId> unbindPermanent(AuthKeyId perm) {
+        Objects.requireNonNull(perm, "perm");
+        Optional<AuthKeyId> wasLocal = local.unbindPermanent(perm);
+        Optional<Optional<Unbound>> shared = breaker.call(() -> {
+            String temp = redis.get(ofPerm(perm));
+            if (temp == null || temp.isEmpty()) {
+                return Optional.empty();
+            }
+            redis.delete(ofPerm(perm));
+            AuthKeyId tempId = new AuthKeyId(Long.parseLong(temp));
+            Binding b = parse(redis.get(ofTemp(tempId)));
+            if (b == null || !b.perm().equals(perm)) {
+                return Optional.empty(); // that temporary key was unbound or rebound meanwhile
+            }
+            redis.delete(ofTemp(tempId));
+            return Optional.of(new Unbound(tempId, b.until()));
+        });
+        Optional<Unbound> inRedis = shared.flatMap(o -> o);
+        inRedis.ifPresent(u -> invalidations.publishUnbound(u.temp()));
+        invalidations.publishPermanentUnbound(perm);
+        if (wasLocal.isPresent()) {
+            return wasLocal;
+        }
+        return inRedis.filter(u -> u.until().isAfter(clock.instant())).map(Unbound::temp);
+    }
+
+    /**
      * Brings the mirror's entry for {@code temp} in line with Redis (blocking). Called when a
      * temporary key is looked up at connection start, when this node has no binding for it; a
      * Redis failure leaves the mirror as it is.
@@ -162,7 +210,16 @@ public final class SharedTempKeyBindings implements TempKeyBindings {
         local.unbind(temp);
     }
 
+    /** A permanent key's bindings ended, announced on the channel ({@link #unbindPermanent}, any node). */
+    void applyPermanentUnbound(AuthKeyId perm) {
+        local.unbindPermanent(perm);
+    }
+
     private record Binding(AuthKeyId perm, Instant until) {
+    }
+
+    /** A binding removed from Redis by {@link #unbindPermanent}. */
+    private record Unbound(AuthKeyId temp, Instant until) {
     }
 
     private static Binding parse(String v) {

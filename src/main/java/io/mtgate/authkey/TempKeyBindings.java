@@ -10,7 +10,10 @@ import java.util.Optional;
  * <p>A binding lives no longer than the temporary key: it ends at the {@code expiresAt} given to
  * {@link #bind}. A permanent key is bound to at most one temporary key at a time: binding a new
  * temporary key to it removes the previous temporary key's binding (Telegram's documented rule), so
- * that key falls back to "unbound" ({@code 401 AUTH_KEY_PERM_EMPTY} for most methods).
+ * that key falls back to "unbound" ({@code 401 AUTH_KEY_PERM_EMPTY} for most methods). A binding also
+ * ends when either of its keys is destroyed: {@link #unbind} for the temporary key,
+ * {@link #unbindPermanent} for the permanent one (otherwise the temporary key would go on acting for
+ * a permanent key that no longer exists).
  *
  * <p>Implementations are thread-safe and never block (lookups run on event loops).
  */
@@ -30,4 +33,13 @@ public interface TempKeyBindings {
 
     /** Removes the binding of {@code temp}; true when a live binding was removed. */
     boolean unbind(AuthKeyId temp);
+
+    /**
+     * Removes the binding of whichever temporary key is bound to {@code perm} (call it when the
+     * permanent key is destroyed or deleted); that temporary key is unbound from then on.
+     *
+     * @return the temporary key whose live binding was removed, if any (an expired binding is
+     *         dropped too but not returned)
+     */
+    Optional<AuthKeyId> unbindPermanent(AuthKeyId perm);
 }

@@ -46,7 +46,10 @@ public class SessionConfiguration {
         return new DerivedSalts(secret, s.period(), s.overlap(), s.earlyAcceptance(), initialSalts);
     }
 
-    /** destroy_auth_key: the key is deleted from the store (and its caches) off the event loop. */
+    /**
+     * destroy_auth_key: the key is deleted from the store (and its caches) off the event loop, and
+     * its temporary key binding ends, whichever side of it the key was (checklist 2.10).
+     */
     @Bean
     KeyLifecycle mtgateKeyLifecycle(AuthKeyStore store, ExecutorService mtgateKeyStoreExecutor, InitialSalts initialSalts,
             ObjectProvider<io.mtgate.authkey.TempKeyBindings> bindings) {
@@ -57,8 +60,14 @@ public class SessionConfiguration {
                     try {
                         result = store.delete(id) ? KeyLifecycle.DestroyResult.DESTROYED : KeyLifecycle.DestroyResult.NONE;
                         initialSalts.forget(id);
-                        // a destroyed temporary key no longer speaks for its permanent key
-                        bindings.ifAvailable(b -> b.unbind(id));
+                        // A destroyed temporary key no longer speaks for its permanent key, and the
+                        // temporary key bound to a destroyed permanent key no longer speaks for it
+                        // (on every node). The id does not say which kind it is; the other call finds
+                        // nothing.
+                        bindings.ifAvailable(b -> {
+                            b.unbind(id);
+                            b.unbindPermanent(id);
+                        });
                     } catch (RuntimeException e) {
                         log.warn("destroy_auth_key: could not delete key {}: {}", id, e.toString());
                         result = KeyLifecycle.DestroyResult.FAILED;

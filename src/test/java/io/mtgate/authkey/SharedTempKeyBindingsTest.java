@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Temporary key bindings across two nodes sharing one private redis-server (and one H2 database):
- * a bind, a rebind and a destroy on node a reach node b's mirror, which the event loops read.
+ * a bind, a rebind and a destroy on node a reach node b's mirror, which the event loops read; the
+ * destroy of a permanent key on one node unbinds its temporary key on both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SharedTempKeyBindingsTest {
@@ -66,6 +67,11 @@ class SharedTempKeyBindingsTest {
     @AfterEach
     void hearAgain() {
         rb.deaf = false;
+        rb.down = false;
+    }
+
+    private String inRedis(String key) {
+        return ca.ops().get(like.prefix() + key);
     }
 
     private Node node(RedisOps ops) {
@@ -164,5 +170,63 @@ class SharedTempKeyBindingsTest {
         assertThat(b.bindings().permanentFor(t1)).as("missed while deaf").contains(p);
         rb.deaf = false;
         await("b resyncs its mirror", () -> b.bindings().permanentFor(t1).isEmpty());
+    }
+
+    @Test
+    void destroyOfThePermanentKeyOnB_unbindsItsTemporaryKeyOnBothNodesAndInRedis() {
+        AuthKeyId p = perm(6);
+        AuthKeyId t = temp(a, 501);
+        a.bindings().bind(t, p, inAnHour());
+        assertThat(b.store().find(t)).isPresent();
+        await("b has the binding", () -> b.bindings().permanentFor(t).equals(Optional.of(p)));
+        assertThat(inRedis("pkb:" + p.value())).isEqualTo(Long.toString(t.value()));
+
+        // what destroy_auth_key of the permanent key does on b (SessionConfiguration's KeyLifecycle)
+        assertThat(b.store().delete(p)).isTrue();
+        assertThat(b.bindings().unbind(p)).as("p is no temporary key").isFalse();
+        assertThat(b.bindings().unbindPermanent(p)).contains(t);
+        assertThat(b.bindings().permanentFor(t)).isEmpty();
+        await("a's mirror drops the binding", () -> a.bindings().permanentFor(t).isEmpty());
+        assertThat(inRedis("tkb:" + t.value())).isNull();
+        assertThat(inRedis("pkb:" + p.value())).isNull();
+        Node c = node(ca.ops()); // a node where the temporary key connects later
+        assertThat(c.store().find(t)).isPresent();
+        assertThat(c.bindings().permanentFor(t)).as("not loaded from Redis").isEmpty();
+        assertThat(b.bindings().unbindPermanent(p)).as("nothing left").isEmpty();
+    }
+
+    @Test
+    void aBindingOnlyAMirrorHolds_endsWhenItsPermanentKeyIsDestroyedOnAnotherNode() {
+        AuthKeyId p = perm(7);
+        AuthKeyId t = temp(a, 601);
+        AuthKeyId other = temp(a, 602);
+        AuthKeyId q = perm(8);
+        a.bindings().bind(t, p, inAnHour());
+        a.bindings().bind(other, q, inAnHour());
+        // Redis no longer knows the binding (it restarted empty, or a bound while Redis was away)
+        assertThat(ca.ops().delete(like.prefix() + "tkb:" + t.value())).isTrue();
+        assertThat(ca.ops().delete(like.prefix() + "pkb:" + p.value())).isTrue();
+
+        assertThat(b.store().delete(p)).isTrue();
+        // b's mirror heard the bind; Redis names no temporary key, so no u:<temp> is sent: only d:<perm>
+        assertThat(b.bindings().unbindPermanent(p)).as("from b's mirror").contains(t);
+        await("a's mirror drops it all the same", () -> a.bindings().permanentFor(t).isEmpty());
+        assertThat(a.bindings().permanentFor(other)).as("another permanent key's binding").contains(q);
+    }
+
+    @Test
+    void whileRedisIsAwayFromTheDestroyingNode_onlyItsOwnMirrorDropsTheBinding() {
+        AuthKeyId p = perm(9);
+        AuthKeyId t = temp(a, 701);
+        a.bindings().bind(t, p, inAnHour());
+        assertThat(b.store().find(t)).isPresent();
+        await("b has the binding", () -> b.bindings().permanentFor(t).isPresent());
+
+        rb.down = true;
+        assertThat(b.bindings().unbindPermanent(p)).as("from b's mirror").contains(t);
+        assertThat(b.bindings().permanentFor(t)).isEmpty();
+        // the documented limit (SharedTempKeyBindings#unbindPermanent): nothing reached Redis or a
+        assertThat(inRedis("tkb:" + t.value())).startsWith(p.value() + ":");
+        assertThat(a.bindings().permanentFor(t)).contains(p);
     }
 }

@@ -51,6 +51,53 @@ class InMemoryTempKeyBindingsTest {
     }
 
     @Test
+    void unbindPermanentEndsTheBindingOfItsTemporaryKey() {
+        b.bind(T1, P1, clock.instant().plusSeconds(60));
+        b.bind(T2, P2, clock.instant().plusSeconds(60));
+        assertThat(b.unbindPermanent(P1)).contains(T1);
+        assertThat(b.permanentFor(T1)).isEmpty();
+        assertThat(b.permanentFor(T2)).as("another permanent key's binding").contains(P2);
+        assertThat(b.size()).isEqualTo(1);
+        assertThat(b.unbindPermanent(P1)).as("nothing left to unbind").isEmpty();
+        // the temporary key may be bound again (to a permanent key that exists)
+        assertThat(b.bind(T1, P2, clock.instant().plusSeconds(60))).contains(T2);
+        assertThat(b.permanentFor(T1)).contains(P2);
+    }
+
+    @Test
+    void unbindPermanentOfAKeyWithoutABindingChangesNothing() {
+        b.bind(T1, P1, clock.instant().plusSeconds(60));
+        assertThat(b.unbindPermanent(P2)).isEmpty();
+        assertThat(b.unbindPermanent(T1)).as("a temporary key's id is not a permanent key").isEmpty();
+        assertThat(b.permanentFor(T1)).contains(P1);
+    }
+
+    @Test
+    void unbindPermanentDropsAnExpiredBindingWithoutReportingIt() {
+        b.bind(T1, P1, clock.instant().plusSeconds(60));
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(b.unbindPermanent(P1)).isEmpty();
+        assertThat(b.size()).isZero();
+    }
+
+    @Test
+    void unbindPermanentFollowsRebinding() {
+        // P1's temporary key changes from T1 to T2: only T2 is bound to it
+        b.bind(T1, P1, clock.instant().plusSeconds(60));
+        b.bind(T2, P1, clock.instant().plusSeconds(60));
+        assertThat(b.unbindPermanent(P1)).contains(T2);
+        assertThat(b.permanentFor(T2)).isEmpty();
+        assertThat(b.permanentFor(T1)).isEmpty();
+        // T1 moved from P1 to P2: P1 has no temporary key, P2's stays bound
+        b.bind(T1, P1, clock.instant().plusSeconds(60));
+        b.bind(T1, P2, clock.instant().plusSeconds(60));
+        assertThat(b.unbindPermanent(P1)).isEmpty();
+        assertThat(b.permanentFor(T1)).contains(P2);
+        assertThat(b.unbindPermanent(P2)).contains(T1);
+        assertThat(b.size()).isZero();
+    }
+
+    @Test
     void boundedWithExpiredEntriesPurgedFirst() {
         b.bind(new AuthKeyId(11), new AuthKeyId(111), clock.instant().plusSeconds(10));
         b.bind(new AuthKeyId(12), new AuthKeyId(112), clock.instant().plusSeconds(100));
