@@ -82,6 +82,7 @@ public final class AuthKeyStorage {
     private volatile SharedTempKeyBindings sharedBindings; // null: none, or no Redis
     private volatile boolean bindingsResyncRequested;
     private volatile Instant nextTempRefresh = Instant.MIN;
+    private volatile java.util.function.Consumer<AuthKeyId> destroyedElsewhere = id -> { };
 
     public AuthKeyStorage(DataSource dataSource, InMemoryTemporaryKeys localTemporaryKeys, Clock clock, Settings settings,
                           SharedTier redis) {
@@ -167,6 +168,12 @@ public final class AuthKeyStorage {
                         b.applyPermanentUnbound(perm);
                     }
                 }
+
+                @Override
+                public void destroyedElsewhere(AuthKeyId id) {
+                    store.evict(id);
+                    destroyedElsewhere.accept(id);
+                }
             }, distrust, () -> {
                 refreshRequested = true;
                 tempRefreshRequested = true;
@@ -176,6 +183,24 @@ public final class AuthKeyStorage {
         }
         refresh();
         return this;
+    }
+
+    /**
+     * Tells the other nodes that a client destroyed {@code id} on this one (destroy_auth_key), so
+     * that they end their sessions of it: their open connections with the key get -404 as this
+     * node's do. Without Redis there is no other node to tell. Does not block for long: one publish,
+     * skipped while the Redis breaker is open (the other nodes then keep serving connections they
+     * already have with the key until those close; new connections get -404 from the store).
+     */
+    public void announceDestroyed(AuthKeyId id) {
+        if (invalidations != null) {
+            invalidations.publishDestroyed(id);
+        }
+    }
+
+    /** What to do when another node announces a destroyed key (see {@link #announceDestroyed}). */
+    public void onDestroyedElsewhere(java.util.function.Consumer<AuthKeyId> action) {
+        this.destroyedElsewhere = java.util.Objects.requireNonNull(action);
     }
 
     /** Heartbeat and periodic reload; call about once a second from one thread. */

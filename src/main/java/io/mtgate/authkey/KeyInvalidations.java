@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * was deleted or its bindings changed (others drop their cached copy); {@code b:<temp>:<perm>:<until ms>}
  * a temporary key was bound, {@code u:<temp>} unbound, {@code d:<perm>} a permanent key was destroyed so
  * whatever temporary key is bound to it is unbound ({@link SharedTempKeyBindings});
- * {@code p:<node>:<seq>} a node's heartbeat.
+ * {@code x:<id>:<node>} a client destroyed the key with destroy_auth_key on that node (the other nodes
+ * end their sessions of it, so open connections get -404 too); {@code p:<node>:<seq>} a node's heartbeat.
  *
  * <p>Pub/sub is fire-and-forget: a message published while a node's subscription is down is lost
  * to that node. So each node publishes its own heartbeat every {@link #tick()} (about a second)
@@ -49,6 +50,10 @@ public final class KeyInvalidations {
         }
 
         default void permanentUnbound(AuthKeyId perm) {
+        }
+
+        /** destroy_auth_key ran on another node (this node's own announcements are not repeated here). */
+        default void destroyedElsewhere(AuthKeyId id) {
         }
     }
 
@@ -120,6 +125,11 @@ public final class KeyInvalidations {
         breaker.run(() -> redis.publish(channel, "d:" + perm.value()));
     }
 
+    /** Tells the other nodes that a client destroyed {@code id} here (destroy_auth_key). */
+    public void publishDestroyed(AuthKeyId id) {
+        breaker.run(() -> redis.publish(channel, "x:" + id.value() + ":" + node));
+    }
+
     /** True while this node's own heartbeats come back: no message can have been missed. */
     public boolean healthy() {
         return healthy;
@@ -174,6 +184,11 @@ public final class KeyInvalidations {
                 case 'b' -> l.bound(id, new AuthKeyId(Long.parseLong(f[1])), Long.parseLong(f[2]));
                 case 'u' -> l.unbound(id);
                 case 'd' -> l.permanentUnbound(id);
+                case 'x' -> {
+                    if (f.length > 1 && !f[1].equals(node)) {
+                        l.destroyedElsewhere(id);
+                    }
+                }
                 default -> { }
             }
         } catch (RuntimeException e) {

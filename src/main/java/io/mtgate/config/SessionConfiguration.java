@@ -52,7 +52,8 @@ public class SessionConfiguration {
      */
     @Bean
     KeyLifecycle mtgateKeyLifecycle(AuthKeyStore store, ExecutorService mtgateKeyStoreExecutor, InitialSalts initialSalts,
-            ObjectProvider<io.mtgate.authkey.TempKeyBindings> bindings) {
+            ObjectProvider<io.mtgate.authkey.TempKeyBindings> bindings,
+            ObjectProvider<io.mtgate.authkey.AuthKeyStorage> storage) {
         return (AuthKeyId id, java.util.function.Consumer<KeyLifecycle.DestroyResult> done) -> {
             try {
                 mtgateKeyStoreExecutor.execute(() -> {
@@ -68,6 +69,10 @@ public class SessionConfiguration {
                             b.unbind(id);
                             b.unbindPermanent(id);
                         });
+                        if (result == KeyLifecycle.DestroyResult.DESTROYED) {
+                            // the other nodes end their sessions of the key: open connections get -404
+                            storage.ifAvailable(s -> s.announceDestroyed(id));
+                        }
                     } catch (RuntimeException e) {
                         log.warn("destroy_auth_key: could not delete key {}: {}", id, e.toString());
                         result = KeyLifecycle.DestroyResult.FAILED;
@@ -82,7 +87,8 @@ public class SessionConfiguration {
 
     @Bean
     SessionManager mtgateSessionManager(SessionProperties props, SaltSource salts, ObjectProvider<RpcInvoker> invokers,
-            KeyLifecycle lifecycle, GatewayEvents events, Clock clock, SecureRandom random) {
+            KeyLifecycle lifecycle, GatewayEvents events, Clock clock, SecureRandom random,
+            ObjectProvider<io.mtgate.authkey.AuthKeyStorage> storage) {
         SessionConfig config = new SessionConfig(props.replayWindow(), props.maxPast(), props.maxFuture(),
                 SessionConfig.DEFAULT.maxContainerMessages(), SessionConfig.DEFAULT.maxVectorIds(),
                 Math.toIntExact(props.maxUnpackedSize().toBytes()), props.maxQueuedMessages(),
@@ -91,7 +97,10 @@ public class SessionConfiguration {
         RpcInvoker invoker = invokers.getIfAvailable(() -> (call, reply) ->
                 reply.complete(RpcErrors.of(400, "INPUT_METHOD_INVALID")));
         SessionEvents sessionEvents = events instanceof SessionEvents se ? se : SessionEvents.NONE;
-        return new SessionManager(config, salts, invoker, lifecycle, sessionEvents, clock, random);
+        SessionManager manager = new SessionManager(config, salts, invoker, lifecycle, sessionEvents, clock, random);
+        // a key destroyed on another node: this node's sessions of it end and its connections get -404
+        storage.ifAvailable(s -> s.onDestroyedElsewhere(manager::forgetKey));
+        return manager;
     }
 
     /** Pushes are written in the layer the key's client last named (what the RPC layer remembers). */
