@@ -4,6 +4,7 @@ import io.mtgate.crypto.AuthKey;
 import io.mtgate.crypto.ConstantTime;
 import io.mtgate.crypto.MessageCrypto;
 import io.mtgate.crypto.MtprotoKdf;
+import io.mtgate.crypto.PaddingRandom;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -40,7 +41,8 @@ import java.util.random.RandomGenerator;
  * is drawn uniformly from [0, {@value #MAX_EXTRA_PADDING_BLOCKS}] — so padding is always in
  * [12, 91] (within the 12..1024 the protocol allows) and the on-wire length varies by up to 64
  * bytes for a given body. Padding bytes come from the caller's {@link RandomGenerator} (use a
- * {@link java.security.SecureRandom} or another CSPRNG in production).
+ * CSPRNG in production: the server uses {@link PaddingRandom#current()}, whose bytes are copied in
+ * bulk).
  *
  * <h2>Crypto</h2>
  * KDF, AES-256-IGE and msg_key_large run in {@link MessageCrypto}: one native call (SHA-NI and
@@ -182,6 +184,10 @@ public final class EncryptedEnvelope {
     }
 
     private static void fillRandom(byte[] b, int off, int len, RandomGenerator random) {
+        if (random instanceof PaddingRandom bulk) {
+            bulk.nextBytes(b, off, len);
+            return;
+        }
         int end = off + len;
         int i = off;
         for (; i + 8 <= end; i += 8) {
