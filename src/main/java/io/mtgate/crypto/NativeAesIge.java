@@ -1,6 +1,7 @@
 package io.mtgate.crypto;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * AES-256-IGE through the AES-NI kernel in {@code src/main/c/mtgate_ige.c} (JNI). Same contract
@@ -16,7 +17,7 @@ import java.util.Arrays;
  */
 final class NativeAesIge {
     /** Native ABI this class expects (MTGATE_IGE_ABI in mtgate_ige.c). */
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
     /** Maximum bytes processed per critical (GC-blocking) region. */
     static final int CHUNK = 64 * 1024;
 
@@ -58,10 +59,64 @@ final class NativeAesIge {
         ige0(encrypt, key, iv, in, inOff, out, outOff, len, chunk);
     }
 
+    /** Largest ciphertext {@link #envelope} takes (the packet is pinned once, for ~0.1 ms at most). */
+    static final int ENVELOPE_MAX_DATA = CHUNK;
+
+    /** Initialised on first use, after {@link NativeLibrary} (whose initialisation calls into this class). */
+    private static final class Sha {
+        static final boolean OK = isAvailable() && shaSupported0();
+    }
+
+    /** True if, besides {@link #isAvailable()}, the CPU has the SHA extensions (SHA-NI). */
+    static boolean envelopeAvailable() {
+        return Sha.OK;
+    }
+
+    /**
+     * The whole crypto of one MTProto 2.0 message in one native call (see {@code envelope0} in
+     * mtgate_ige.c): {@code packet[off, off+len)} = auth_key_id | msg_key | data, data in place;
+     * msg_key_large goes to {@code mkl[0, 32)}. Encrypt also writes the msg_key into the packet.
+     */
+    static void envelope(boolean encrypt, byte[] authKey, byte[] packet, int off, int len, byte[] mkl) {
+        if (authKey.length != AuthKey.LENGTH) {
+            throw new IllegalArgumentException("auth_key must be 256 bytes, got " + authKey.length);
+        }
+        if (mkl.length < 32) {
+            throw new IllegalArgumentException("msg_key_large buffer must hold 32 bytes");
+        }
+        if (len < 40 || ((len - 24) & 15) != 0 || len - 24 > ENVELOPE_MAX_DATA) {
+            throw new IllegalArgumentException("packet length must be 24 + a multiple of 16 in [16, "
+                    + ENVELOPE_MAX_DATA + "], got " + len);
+        }
+        Objects.checkFromIndexSize(off, len, packet.length);
+        if (!Sha.OK) {
+            throw new IllegalStateException("native envelope not available");
+        }
+        envelope0(encrypt, authKey, packet, off, len, mkl);
+    }
+
+    /** SHA-256 through the SHA-NI code (tests compare it with the JDK's). */
+    static byte[] sha256(byte[] data, int off, int len) {
+        Objects.checkFromIndexSize(off, len, data.length);
+        if (!Sha.OK) {
+            throw new IllegalStateException("native SHA-256 not available");
+        }
+        byte[] out = new byte[32];
+        sha2560(data, off, len, out);
+        return out;
+    }
+
     static native int abiVersion0();
 
     /** CPUID: AES-NI and SSE4.1 present. Must return true before {@link #ige0} may be called. */
     static native boolean cpuSupported0();
+
+    /** CPUID: SHA extensions, SSSE3, SSE4.1. Must return true before the two below are called. */
+    static native boolean shaSupported0();
+
+    static native void sha2560(byte[] data, int off, int len, byte[] out);
+
+    static native void envelope0(boolean encrypt, byte[] authKey, byte[] packet, int off, int len, byte[] mkl);
 
     static native void ige0(boolean encrypt, byte[] key, byte[] iv, byte[] in, int inOff,
                             byte[] out, int outOff, int len, int chunk);

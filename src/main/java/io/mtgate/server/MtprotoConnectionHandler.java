@@ -26,8 +26,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -53,6 +55,14 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     static final int MAX_SESSIONS_PER_CONNECTION = 32;
 
     private static final LogThrottle LOOKUP_FAILURE_LOG = new LogThrottle(10_000);
+    /** Largest frame decrypted in the per-thread work buffer (see {@link #workBuffer}). */
+    static final int MAX_WORK_BUFFER = 64 * 1024 + EncryptedEnvelope.OUTER_HEADER;
+    private static final FastThreadLocal<byte[]> WORK_BUFFER = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[0];
+        }
+    };
 
     private final HandshakeServices services;
     private final SessionServices sessionServices;
@@ -121,6 +131,12 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
             long authKeyId = content.getLongLE(content.readerIndex());
             if (authKeyId == 0) {
                 onPlain(ctx, ByteBufUtil.getBytes(content));
+            } else if (key != null && key.id().value() == authKeyId) {
+                // The usual case: decrypt in this thread's work buffer, not in a new array per message.
+                int length = encryptedLength(content.readableBytes());
+                byte[] work = workBuffer(length);
+                content.getBytes(content.readerIndex(), work, 0, length);
+                onMessage(ctx, work, length, frame.quickAckRequested());
             } else {
                 onEncrypted(ctx, authKeyId, ByteBufUtil.getBytes(content, content.readerIndex(),
                         encryptedLength(content.readableBytes())), frame.quickAckRequested());
@@ -228,7 +244,7 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
 
     private void onEncrypted(ChannelHandlerContext ctx, long authKeyId, byte[] packet, boolean quickAck) {
         if (key != null && key.id().value() == authKeyId) {
-            onMessage(ctx, packet, quickAck);
+            onMessage(ctx, packet, packet.length, quickAck);
             return;
         }
         if (awaitingKey != null) {
@@ -305,16 +321,35 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
             if (!ctx.channel().isActive()) {
                 return;
             }
-            onMessage(ctx, f.packet(), f.quickAck());
+            onMessage(ctx, f.packet(), f.packet().length, f.quickAck());
         }
     }
 
-    private void onMessage(ChannelHandlerContext ctx, byte[] packet, boolean quickAck) {
+    /**
+     * A per-event-loop array for decrypting a frame in place: the encrypted path copies the frame
+     * once, into this, instead of into a new array (the message keeps only a copy of its body).
+     * Frames larger than {@link #MAX_WORK_BUFFER} get an array of their own.
+     */
+    private static byte[] workBuffer(int length) {
+        if (length > MAX_WORK_BUFFER) {
+            return new byte[length];
+        }
+        byte[] b = WORK_BUFFER.get();
+        if (b.length < length) {
+            b = new byte[Math.min(MAX_WORK_BUFFER, Math.max(length, 2 * b.length))];
+            WORK_BUFFER.set(b);
+        }
+        return b;
+    }
+
+    /** {@code packet[0, length)}: auth_key_id | msg_key | ciphertext; wiped once decrypted. */
+    private void onMessage(ChannelHandlerContext ctx, byte[] packet, int length, boolean quickAck) {
         if (key.expiresAt() != null && !services.clock().instant().isBefore(key.expiresAt())) {
             fail(ctx, ERROR_NOT_FOUND); // the temporary key expired while the connection was open
             return;
         }
-        Optional<DecryptedMessage> decrypted = link.envelope().decryptInPlace(packet);
+        Optional<DecryptedMessage> decrypted = link.envelope().decryptInPlace(packet, 0, length);
+        Arrays.fill(packet, 0, length, (byte) 0); // the plaintext: the message has its own copy of the body
         if (decrypted.isEmpty()) {
             // Length, msg_key and padding failures look the same from outside (checklist 3.3).
             services.events().envelopeRejected();

@@ -1,9 +1,10 @@
 package io.mtgate.session;
 
-import io.mtgate.crypto.AesIge;
 import io.mtgate.crypto.AuthKey;
 import io.mtgate.crypto.ConstantTime;
+import io.mtgate.crypto.MessageCrypto;
 import io.mtgate.crypto.MtprotoKdf;
+import io.mtgate.crypto.PaddingRandom;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -40,7 +41,12 @@ import java.util.random.RandomGenerator;
  * is drawn uniformly from [0, {@value #MAX_EXTRA_PADDING_BLOCKS}] — so padding is always in
  * [12, 91] (within the 12..1024 the protocol allows) and the on-wire length varies by up to 64
  * bytes for a given body. Padding bytes come from the caller's {@link RandomGenerator} (use a
- * {@link java.security.SecureRandom} or another CSPRNG in production).
+ * CSPRNG in production: the server uses {@link PaddingRandom#current()}, whose bytes are copied in
+ * bulk).
+ *
+ * <h2>Crypto</h2>
+ * KDF, AES-256-IGE and msg_key_large run in {@link MessageCrypto}: one native call (SHA-NI and
+ * AES-NI) where available, the JDK otherwise; the checks above stay here.
  */
 public final class EncryptedEnvelope {
     /** Length of the unencrypted outer header: auth_key_id(8) + msg_key(16). */
@@ -117,10 +123,8 @@ public final class EncryptedEnvelope {
         //    the whole plaintext including padding, compare in constant time
         int pOff = off + OUTER_HEADER;
         int pLen = len - OUTER_HEADER;
-        byte[] msgKey = Arrays.copyOfRange(packet, off + 8, off + OUTER_HEADER);
-        MtprotoKdf.KeyIv kv = MtprotoKdf.v2(key, msgKey, 0);
-        AesIge.decrypt(kv.key(), kv.iv(), packet, pOff, pLen, packet, pOff);
-        byte[] msgKeyLarge = MtprotoKdf.msgKeyLarge(key, 0, packet, pOff, pLen);
+        byte[] msgKeyLarge = new byte[32];
+        MessageCrypto.decrypt(key, packet, off, len, msgKeyLarge);
         boolean msgKeyOk = ConstantTime.equals(msgKeyLarge, 8, packet, off + 8, 16);
         // 4. message_data_length and padding (long arithmetic: no overflow for any 32-bit value)
         int dataLen = (int) INT_LE.get(packet, pOff + 28);
@@ -147,8 +151,8 @@ public final class EncryptedEnvelope {
 
     /**
      * Builds the complete transport payload {@code auth_key_id | msg_key | ciphertext} for a server
-     * message (x = 8) with {@code body[bodyOff, bodyOff+bodyLen)} as message_data. One allocation:
-     * the returned array.
+     * message (x = 8) with {@code body[bodyOff, bodyOff+bodyLen)} as message_data. Allocates the
+     * returned array and a 32-byte msg_key_large.
      *
      * @throws IllegalArgumentException if {@code bodyLen} is not a multiple of 4 or exceeds {@link #MAX_BODY}
      * @throws IndexOutOfBoundsException if the body range lies outside {@code body}
@@ -175,14 +179,15 @@ public final class EncryptedEnvelope {
         INT_LE.set(out, p + 28, bodyLen);
         System.arraycopy(body, bodyOff, out, p + INNER_HEADER, bodyLen);
         fillRandom(out, p + unpadded, padding, random);
-        byte[] msgKeyLarge = MtprotoKdf.msgKeyLarge(key, 8, out, p, pLen);
-        System.arraycopy(msgKeyLarge, 8, out, 8, 16);
-        MtprotoKdf.KeyIv kv = MtprotoKdf.v2(key, MtprotoKdf.msgKeyFromLarge(msgKeyLarge), 8);
-        AesIge.encrypt(kv.key(), kv.iv(), out, p, pLen, out, p);
+        MessageCrypto.encrypt(key, out, 0, out.length, new byte[32]);
         return out;
     }
 
     private static void fillRandom(byte[] b, int off, int len, RandomGenerator random) {
+        if (random instanceof PaddingRandom bulk) {
+            bulk.nextBytes(b, off, len);
+            return;
+        }
         int end = off + len;
         int i = off;
         for (; i + 8 <= end; i += 8) {

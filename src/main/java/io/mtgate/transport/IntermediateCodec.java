@@ -46,6 +46,12 @@ final class IntermediateCodec extends FramingCodec {
         if ((length & 3) != 0) {
             throw new IllegalArgumentException("intermediate payload length must be a multiple of 4: " + length);
         }
+        if (!payload.isDirect() && alloc.isDirectBufferPooled()) {
+            // An encrypted packet (heap array): length and payload into one direct buffer, without
+            // the separate 4-byte header buffer compose() would allocate and release.
+            ByteBuf out = alloc.directBuffer(4 + length, 4 + length);
+            return out.writeIntLE(length).writeBytes(payload, payload.readerIndex(), length);
+        }
         return compose(alloc, alloc.buffer(4).writeIntLE(length), payload, null);
     }
 

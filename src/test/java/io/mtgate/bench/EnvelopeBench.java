@@ -3,6 +3,7 @@ package io.mtgate.bench;
 import io.mtgate.crypto.AesIge;
 import io.mtgate.crypto.AuthKey;
 import io.mtgate.crypto.MtprotoKdf;
+import io.mtgate.crypto.PaddingRandom;
 import io.mtgate.session.DecryptedMessage;
 import io.mtgate.session.EncryptedEnvelope;
 import java.io.IOException;
@@ -44,8 +45,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       AES-256-IGE decryption, SHA-256 over 32 + n bytes, constant-time msg_key check, header parse,
  *       body copy.</li>
  *   <li>{@code send}: {@link EncryptedEnvelope#encrypt} of a {@code size}-byte body (padding policy:
- *       minimum + 0..4 random blocks, mean +32 bytes) with a {@link SplittableRandom} for the
- *       padding bytes (a CSPRNG costs more; that cost is the caller's choice).</li>
+ *       minimum + 0..4 random blocks, mean +32 bytes) with the server's padding CSPRNG
+ *       ({@link PaddingRandom#current()}).</li>
  * </ul>
  *
  * <p>Native reference ({@link #main}): {@code openssl speed -evp aes-256-cbc -bytes n} (AES-NI;
@@ -73,7 +74,6 @@ public class EnvelopeBench {
     private byte[] packet;
     private byte[] work;
     private byte[] body;
-    private SplittableRandom random;
     private long msgId;
 
     @Setup
@@ -83,7 +83,6 @@ public class EnvelopeBench {
         packet = s.packet;
         work = new byte[packet.length];
         body = s.body;
-        random = new SplittableRandom(1);
     }
 
     @Benchmark
@@ -94,7 +93,7 @@ public class EnvelopeBench {
 
     @Benchmark
     public byte[] send() {
-        return envelope.encrypt(0x1122334455667788L, 0x0102030405060708L, msgId += 4, 3, body, 0, body.length, random);
+        return envelope.encrypt(0x1122334455667788L, 0x0102030405060708L, msgId += 4, 3, body, 0, body.length, PaddingRandom.current());
     }
 
     /** A key, a valid client packet of the given body size (built as a client would: x = 0), the body. */

@@ -1,6 +1,8 @@
 package io.mtgate.bench;
 
 import io.mtgate.crypto.AesIge;
+import io.mtgate.crypto.MessageCrypto;
+import io.mtgate.crypto.PaddingRandom;
 import io.mtgate.session.DecryptedMessage;
 import io.mtgate.session.EncryptedEnvelope;
 import io.mtgate.transport.InboundFrame;
@@ -8,7 +10,6 @@ import io.mtgate.transport.OutboundFrame;
 import io.mtgate.transport.TransportPipeline;
 import io.mtgate.transport.TransportSettings;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -19,7 +20,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,13 +46,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       a pooled direct buffer (as a socket read leaves it) enters an {@link EmbeddedChannel} with
  *       the production pipeline ({@link TransportPipeline}: timeouts, detector, then the
  *       intermediate codec, the tag having been sent once in setup); the {@link InboundFrame} is
- *       copied out as {@code MtprotoConnectionHandler.channelRead} does, decrypted and checked
+ *       copied into the thread's work buffer as {@code MtprotoConnectionHandler.channelRead} does
+ *       (wiped again after decryption), decrypted and checked
  *       ({@link EncryptedEnvelope#decryptInPlace}: KDF, AES-IGE, SHA-256 msg_key check, length
  *       checks, inner header parse, body copy), and the session header fields the session layer
  *       reads first are read (session_id, msg_id parity and time, seqno parity, constructor).</li>
- *   <li>{@code send}: {@link EncryptedEnvelope#encrypt} of a {@code size}-byte body, wrapped as the
- *       connection link does ({@link OutboundFrame}), encoded by the intermediate codec in the
- *       same pipeline; the encoded bytes are released.</li>
+ *   <li>{@code send}: {@link EncryptedEnvelope#encrypt} of a {@code size}-byte body with the
+ *       padding generator the server uses ({@link PaddingRandom#current()}, a CSPRNG, as
+ *       {@code ConnectionLink} does), wrapped as the connection link does ({@link OutboundFrame}),
+ *       encoded by the intermediate codec in the same pipeline; the encoded bytes are released.</li>
  * </ul>
  * Not included: the socket system calls and the session rules (replay window, salt check, queue).
  *
@@ -70,7 +72,8 @@ public class SessionPathBench {
     private ByteBuf frame;
     private EncryptedEnvelope envelope;
     private byte[] body;
-    private SplittableRandom random;
+    /** The event loop's work buffer of {@code MtprotoConnectionHandler} (one per thread). */
+    private byte[] work;
     private long msgId = 0x6777E5EC00000004L;
 
     @Setup
@@ -78,7 +81,6 @@ public class SessionPathBench {
         EnvelopeBench.Fixture f = new EnvelopeBench.Fixture(size);
         envelope = f.envelope;
         body = f.body;
-        random = new SplittableRandom(7);
         channel = new EmbeddedChannel();
         TransportPipeline.install(channel.pipeline(), TransportSettings.defaults());
         channel.writeInbound(Unpooled.buffer(4).writeIntLE(0xeeeeeeee));
@@ -86,6 +88,7 @@ public class SessionPathBench {
         while ((detected = channel.readInbound()) != null) {
             io.netty.util.ReferenceCountUtil.release(detected);
         }
+        work = new byte[f.packet.length];
         frame = PooledByteBufAllocator.DEFAULT.directBuffer(4 + f.packet.length);
         frame.writeIntLE(f.packet.length).writeBytes(f.packet);
     }
@@ -106,8 +109,10 @@ public class SessionPathBench {
             if (authKeyId == 0) {
                 throw new IllegalStateException();
             }
-            byte[] packet = ByteBufUtil.getBytes(content, content.readerIndex(), content.readableBytes());
-            DecryptedMessage m = envelope.decryptInPlace(packet).orElseThrow();
+            int length = content.readableBytes();
+            content.getBytes(content.readerIndex(), work, 0, length);
+            DecryptedMessage m = envelope.decryptInPlace(work, 0, length).orElseThrow();
+            Arrays.fill(work, 0, length, (byte) 0);
             byte[] b = m.body();
             int ctor = (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
             boolean ok = (m.msgId() & 3) == 0 & (m.seqno() & 1) != 0 & (m.msgId() >>> 32) > 0;
@@ -119,7 +124,7 @@ public class SessionPathBench {
 
     @Benchmark
     public int send() {
-        byte[] packet = envelope.encrypt(0x1122334455667788L, 0x0102030405060708L, msgId += 4, 3, body, 0, body.length, random);
+        byte[] packet = envelope.encrypt(0x1122334455667788L, 0x0102030405060708L, msgId += 4, 3, body, 0, body.length, PaddingRandom.current());
         channel.writeOutbound(new OutboundFrame(Unpooled.wrappedBuffer(packet)));
         ByteBuf out = channel.readOutbound();
         int n = out.readableBytes();
@@ -203,6 +208,7 @@ public class SessionPathBench {
         StringBuilder sb = new StringBuilder("\n==== Whole message path: transport frame + envelope + header ====\n");
         sb.append("CPU: ").append(BenchEnv.cpuModel()).append("\nJDK: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append("\nAES-IGE: ").append(AesIge.implementation())
+                .append(", message crypto: ").append(MessageCrypto.nativeEnvelope() ? "one native call (SHA-NI + AES-NI)" : "JDK SHA-256 + AES-IGE")
                 .append("\nOpenSSL: ").append(BenchEnv.run(List.of("openssl", "version")).trim())
                 .append("\nload average: before openssl ").append(load0).append("; before JMH ").append(load1)
                 .append("; before CPU-time loop ").append(load2).append("; after ").append(load3).append('\n');
