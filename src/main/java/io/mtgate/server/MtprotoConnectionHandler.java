@@ -242,11 +242,8 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         return EncryptedEnvelope.OUTER_HEADER + ((frameLength - EncryptedEnvelope.OUTER_HEADER) & ~15);
     }
 
+    /** A frame for a key other than the connection's (channelRead decrypts the known key's frames itself). */
     private void onEncrypted(ChannelHandlerContext ctx, long authKeyId, byte[] packet, boolean quickAck) {
-        if (key != null && key.id().value() == authKeyId) {
-            onMessage(ctx, packet, packet.length, quickAck);
-            return;
-        }
         if (awaitingKey != null) {
             awaitingBytes += packet.length;
             if (authKeyId != awaitedKeyId || awaitingKey.size() >= MAX_FRAMES_AWAITING_KEY

@@ -999,7 +999,7 @@ final class Session implements SessionQueries {
             return; // an armed timer fires no later than the deadline and looks again
         }
         turn.timerAt = at;
-        poll.schedule(java.time.Duration.ofMillis(at - now), () -> onTurnTimer(poll, turn, at));
+        poll.schedule(Duration.ofMillis(at - now), () -> onTurnTimer(poll, turn, at));
     }
 
     private synchronized void onTurnTimer(LongPollLink poll, LongPollTurn turn, long armedFor) {
