@@ -127,7 +127,7 @@ public class GatewayConfiguration {
         ConnectionRateLimiter limiter = new ConnectionRateLimiter(props.tcp().maxConnectionsPerAddress(),
                 props.tcp().connectionRateWindow(), 100_000, clock);
         return new GatewayServer(props.tcp().host(), props.tcp().port(), transport, services, sessionServices, limiter,
-                props.tcp().eventLoopCount());
+                props.tcp().eventLoopCount(), props.tcp().transport());
     }
 
     /** Starts the listener once the context is ready and stops it first on shutdown. */

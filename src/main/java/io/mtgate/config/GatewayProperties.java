@@ -1,5 +1,6 @@
 package io.mtgate.config;
 
+import io.mtgate.server.NetTransport;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -49,6 +50,9 @@ public record GatewayProperties(
      * @param eventLoops threads that run the MTProto connections (epoll when available); 0 (the
      *                       default) means one per available processor. reactor-netty's own default
      *                       is at least 4, which on a 2-core machine only adds context switches
+     * @param transport the kernel interface of those loops: {@code auto} (the default: io_uring,
+     *                       else epoll, else NIO, whichever is available first), {@code io_uring},
+     *                       {@code epoll} or {@code nio}; one named but unavailable fails the start
      */
     public record Tcp(
             @NotBlank @DefaultValue("0.0.0.0") String host,
@@ -59,7 +63,8 @@ public record GatewayProperties(
             @NotNull @DefaultValue List<String> mtproxySecrets,
             @Min(0) @DefaultValue("0") int maxConnectionsPerAddress,
             @NotNull @DefaultValue("10s") Duration connectionRateWindow,
-            @Min(0) @Max(1024) @DefaultValue("0") int eventLoops) {
+            @Min(0) @Max(1024) @DefaultValue("0") int eventLoops,
+            @NotNull @DefaultValue("auto") NetTransport transport) {
 
         /** {@link #eventLoops} with the default applied. */
         public int eventLoopCount() {

@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyPipeline;
-import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
 
 /**
@@ -32,21 +31,25 @@ public final class GatewayServer implements AutoCloseable {
     private final SessionServices sessionServices;
     private final ConnectionRateLimiter rateLimiter;
     private final int eventLoops;
+    private final NetTransport netTransport;
     private DisposableServer server;
-    private LoopResources loops;
+    private GatewayLoops loops;
 
-    /** One event loop per available processor. */
+    /** One event loop per available processor, on the best available transport. */
     public GatewayServer(String host, int port, TransportSettings transport, HandshakeServices services,
                          SessionServices sessionServices, ConnectionRateLimiter rateLimiter) {
-        this(host, port, transport, services, sessionServices, rateLimiter, Runtime.getRuntime().availableProcessors());
+        this(host, port, transport, services, sessionServices, rateLimiter, Runtime.getRuntime().availableProcessors(),
+                NetTransport.AUTO);
     }
 
     public GatewayServer(String host, int port, TransportSettings transport, HandshakeServices services,
-                         SessionServices sessionServices, ConnectionRateLimiter rateLimiter, int eventLoops) {
+                         SessionServices sessionServices, ConnectionRateLimiter rateLimiter, int eventLoops,
+                         NetTransport netTransport) {
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops must be at least 1");
         }
         this.eventLoops = eventLoops;
+        this.netTransport = java.util.Objects.requireNonNull(netTransport, "netTransport");
         this.sessionServices = sessionServices;
         this.host = host;
         this.port = port;
@@ -61,8 +64,8 @@ public final class GatewayServer implements AutoCloseable {
         }
         // Our own loops rather than reactor-netty's shared default (max(4, cores) threads): the
         // count is the operator's, and the gateway's sockets do not share threads with the HTTP
-        // server's. LoopResources prefers the native transport (epoll) when it is available.
-        loops = LoopResources.create("mtgate-tcp", eventLoops, true);
+        // server's. The transport (io_uring, epoll, NIO) is the operator's too.
+        loops = GatewayLoops.create("mtgate-tcp", eventLoops, netTransport);
         try {
             server = bind();
         } catch (RuntimeException e) {
@@ -97,6 +100,14 @@ public final class GatewayServer implements AutoCloseable {
                 // with unbounded demand keeps reactor-netty from switching auto-read off.
                 .handle((in, out) -> in.receive().then())
                 .bindNow(Duration.ofSeconds(30));
+    }
+
+    /** The kernel interface the running listener uses (never {@link NetTransport#AUTO}). */
+    public synchronized NetTransport transport() {
+        if (loops == null) {
+            throw new IllegalStateException("not started");
+        }
+        return loops.transport();
     }
 
     /** The bound port (useful when configured as 0). */

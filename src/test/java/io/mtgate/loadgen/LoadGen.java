@@ -20,6 +20,10 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.io.BufferedReader;
@@ -226,15 +230,40 @@ public final class LoadGen {
 
     // ------------------------------------------------------------------ netty plumbing
 
+    /** {@code transport=epoll} (the default; NIO where epoll is unavailable), {@code io_uring} or {@code nio}. */
+    String transport() {
+        String t = args.getOrDefault("transport", "epoll");
+        return switch (t) {
+            case "epoll" -> Epoll.isAvailable() ? "epoll" : "nio";
+            case "io_uring" -> {
+                IoUring.ensureAvailability();
+                yield t;
+            }
+            case "nio" -> t;
+            default -> throw new IllegalArgumentException("transport=" + t + ": epoll, io_uring or nio");
+        };
+    }
+
     EventLoopGroup group() {
-        return Epoll.isAvailable()
-                ? new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory())
-                : new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        return switch (transport()) {
+            case "epoll" -> new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
+            case "io_uring" -> new MultiThreadIoEventLoopGroup(threads,
+                    IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setCqSize(32_768)));
+            default -> new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        };
+    }
+
+    Class<? extends SocketChannel> channelClass() {
+        return switch (transport()) {
+            case "epoll" -> EpollSocketChannel.class;
+            case "io_uring" -> IoUringSocketChannel.class;
+            default -> NioSocketChannel.class;
+        };
     }
 
     Bootstrap bootstrap(EventLoopGroup group, java.util.function.Supplier<io.netty.channel.ChannelHandler> handler) {
         return new Bootstrap().group(group)
-                .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+                .channel(channelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -701,7 +730,7 @@ public final class LoadGen {
         System.out.printf(Locale.ROOT, "load: %s, %d connections, %d event loop(s) (%s), pings %s; warm-up %d s%n",
                 rate > 0 ? "open loop " + rate + " pings/s" : "closed loop depth " + depth,
                 perLoop.values().stream().mapToInt(List::size).sum(), threads,
-                Epoll.isAvailable() ? "epoll" : "nio", contentRelatedPings ? "content-related (odd seqno)" : "not content-related",
+                transport(), contentRelatedPings ? "content-related (odd seqno)" : "not content-related",
                 warmup);
         Thread.sleep(warmup * 1000);
         Cpu s0 = Cpu.read(pid);
