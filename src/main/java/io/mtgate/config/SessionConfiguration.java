@@ -93,7 +93,8 @@ public class SessionConfiguration {
                 SessionConfig.DEFAULT.maxContainerMessages(), SessionConfig.DEFAULT.maxVectorIds(),
                 Math.toIntExact(props.maxUnpackedSize().toBytes()), props.maxQueuedMessages(),
                 SessionConfig.DEFAULT.maxPacketBody(), SessionConfig.DEFAULT.largeAnswer(), props.idleTimeout(),
-                props.maxSessionsPerKey(), props.pushQueueTtl(), props.maxPushQueue(), props.maxHttpWait());
+                props.maxSessionsPerKey(), props.pushQueueTtl(), props.maxPushQueue(), props.maxHttpWait(),
+                props.ackDelay());
         RpcInvoker invoker = invokers.getIfAvailable(() -> (call, reply) ->
                 reply.complete(RpcErrors.of(400, "INPUT_METHOD_INVALID")));
         SessionEvents sessionEvents = events instanceof SessionEvents se ? se : SessionEvents.NONE;

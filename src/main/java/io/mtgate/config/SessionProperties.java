@@ -26,6 +26,10 @@ import org.springframework.validation.annotation.Validated;
  * @param sweepInterval       how often idle sessions and expired pushes are looked for
  * @param maxHttpWait         longest an HTTP request is held for its {@code http_wait} (clients ask
  *                            25 s by default; a larger {@code max_wait} is lowered to this)
+ * @param ackDelay            longest a msgs_ack for a client's content-related message may wait:
+ *                            an ack rides in the next answer once it has waited half of this, and
+ *                            goes alone when all of it has passed; a query answered sooner needs no
+ *                            msgs_ack. 0 acknowledges with every answer (a container per answer)
  * @param salts               server salt lifetimes
  */
 @Validated
@@ -42,6 +46,7 @@ public record SessionProperties(
         @NotNull @DefaultValue("1MB") DataSize maxUnpackedSize,
         @NotNull @DefaultValue("30s") Duration sweepInterval,
         @NotNull @DefaultValue("60s") Duration maxHttpWait,
+        @NotNull @DefaultValue("200ms") Duration ackDelay,
         @Valid @NotNull @DefaultValue Salts salts) {
 
     /**

@@ -57,6 +57,11 @@ final class ConnectionLink implements SessionLink {
     }
 
     @Override
+    public void schedule(Duration delay, Runnable task) {
+        ctx.executor().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
     public void armDisconnect(Duration delay) {
         ctx.executor().execute(() -> {
             if (disconnectTimer != null) {

@@ -1,6 +1,5 @@
 package io.mtgate.session;
 
-import java.time.Duration;
 
 /**
  * A connection on which the server may speak only in answer to a pending client request: HTTP
@@ -11,6 +10,4 @@ import java.time.Duration;
  * is unanswered gets the previous one answered first, so answers stay in request order.
  */
 public interface LongPollLink extends SessionLink {
-    /** Runs {@code task} once after {@code delay} on the connection's executor, never in the caller's stack. */
-    void schedule(Duration delay, Runnable task);
 }

@@ -113,6 +113,11 @@ final class Session implements SessionQueries {
     private final LinkedHashSet<Out> unacked = new LinkedHashSet<>();
     private final Map<Long, Out> byServerId = new HashMap<>();
     private final LinkedHashSet<Long> toAck = new LinkedHashSet<>();
+    /** When the oldest entry of {@link #toAck} was added (clock millis); meaningless while it is empty. */
+    private long oldestAckMillis;
+    /** The ack timer armed for this deadline (clock millis), or {@link #NO_TIMER}. */
+    private long ackTimerAt = NO_TIMER;
+    private static final long NO_TIMER = Long.MIN_VALUE;
 
     private final Map<Long, Boolean> running = new HashMap<>();
     private final LinkedHashMap<Long, Out> answers;
@@ -797,6 +802,9 @@ final class Session implements SessionQueries {
     }
 
     private void ackLater(long clientMsgId) {
+        if (toAck.isEmpty()) {
+            oldestAckMillis = rt.clock().millis();
+        }
         toAck.add(clientMsgId);
         markServerAcked(clientMsgId);
     }
@@ -904,10 +912,59 @@ final class Session implements SessionQueries {
         if (link == null || (pending.isEmpty() && toAck.isEmpty())) {
             return;
         }
-        queueAcks();
+        if (acksDue(link)) {
+            queueAcks();
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
         long salt = rt.salts().current(key.id(), rt.clock().instant());
         while (sendPacket(link, salt)) {
             // one packet per round; a stream connection takes them all
+        }
+    }
+
+    /**
+     * Whether the pending acknowledgements go out now (checklist 4.4: every content-related client
+     * message is acknowledged, by its rpc_result or a msgs_ack). With {@code ackDelay} zero, always.
+     * Otherwise an acknowledgement waits, as the protocol allows (acks may be sent later and in
+     * bulk): it rides in the next packet that leaves once it has waited half the delay, and it
+     * leaves alone, by a timer, when the whole delay has passed. A query answered within the delay
+     * needs no msgs_ack at all (its rpc_result removes it), and under steady traffic most answers
+     * leave without a container. Many waiting acks go at once.
+     */
+    private boolean acksDue(SessionLink link) {
+        if (toAck.isEmpty()) {
+            return false;
+        }
+        long delay = rt.config().ackDelay().toMillis();
+        long waited = rt.clock().millis() - oldestAckMillis;
+        if (delay == 0 || toAck.size() >= ACKS_AT_ONCE || waited >= delay
+                || (!pending.isEmpty() && waited >= delay / 2)) {
+            return true;
+        }
+        armAckTimer(link, oldestAckMillis + delay);
+        return false;
+    }
+
+    /** Waiting acknowledgements beyond this many leave with the next flush. */
+    static final int ACKS_AT_ONCE = 64;
+
+    private void armAckTimer(SessionLink link, long at) {
+        if (ackTimerAt != NO_TIMER && ackTimerAt <= at) {
+            return; // an armed timer fires no later and looks again
+        }
+        ackTimerAt = at;
+        link.schedule(Duration.ofMillis(Math.max(0, at - rt.clock().millis())), () -> onAckTimer(at));
+    }
+
+    private synchronized void onAckTimer(long armedFor) {
+        if (ackTimerAt != armedFor) {
+            return; // replaced by an earlier timer
+        }
+        ackTimerAt = NO_TIMER;
+        if (!closed && !toAck.isEmpty()) {
+            flushLocked(); // re-arms if the oldest ack is not yet due (it was sent and new ones came)
         }
     }
 

@@ -23,6 +23,10 @@ import java.time.Duration;
  * @param maxPushQueue         ... and at most this many per key
  * @param maxHttpWait          longest a request on an HTTP connection is held by its http_wait
  *                             (checklist 4.5); larger client values are lowered to it
+ * @param ackDelay             longest a msgs_ack for a client message may wait (see
+ *                             {@code Session.acksDue}); zero sends every ack with the next flush.
+ *                             {@link #DEFAULT} has zero (the tests' protocol-level expectations);
+ *                             the server's configured default is 200 ms
  */
 public record SessionConfig(
         int replayWindow,
@@ -38,16 +42,18 @@ public record SessionConfig(
         int maxSessionsPerKey,
         Duration pushQueueTtl,
         int maxPushQueue,
-        Duration maxHttpWait) {
+        Duration maxHttpWait,
+        Duration ackDelay) {
 
     public static final SessionConfig DEFAULT = new SessionConfig(256, Duration.ofSeconds(300), Duration.ofSeconds(30),
             1024, 8192, 1 << 20, 1024, 1 << 20, 16 * 1024, Duration.ofMinutes(10), 64, Duration.ofMinutes(10), 256,
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60), Duration.ZERO);
 
     public SessionConfig {
         if (replayWindow < 16 || maxContainerMessages < 1 || maxVectorIds < 1 || maxUnpackedSize < 1024
                 || maxQueuedMessages < 1 || maxPacketBody < 4096 || largeAnswer < 0 || maxSessionsPerKey < 1
-                || maxPushQueue < 0 || maxHttpWait == null || maxHttpWait.isNegative()) {
+                || maxPushQueue < 0 || maxHttpWait == null || maxHttpWait.isNegative() || ackDelay == null
+                || ackDelay.isNegative() || ackDelay.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("session limits out of range");
         }
     }

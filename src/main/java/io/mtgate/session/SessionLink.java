@@ -26,6 +26,12 @@ public interface SessionLink {
     /** Sends a transport error (e.g. -429 for an oversize vector) and closes the connection. */
     void fail(int transportErrorCode);
 
+    /**
+     * Runs {@code task} once after {@code delay} on the connection's executor, never in the
+     * caller's stack (it may take the session's lock). It runs even if the connection closes first.
+     */
+    void schedule(Duration delay, Runnable task);
+
     /** Remote address for the RPC context; may be {@code null}. */
     SocketAddress remoteAddress();
 }

@@ -31,33 +31,8 @@ class HttpWaitTest {
 
     /** An HTTP connection: records answers and holds timers until the test runs them. */
     static final class PollLink extends FakeLink implements LongPollLink {
-        private final SessionHarness h;
-        private final List<Object[]> timers = new ArrayList<>();
-
         PollLink(SessionHarness h) {
-            this.h = h;
-        }
-
-        @Override
-        public synchronized void schedule(Duration delay, Runnable task) {
-            assertThat(delay.isNegative()).as("timer delay").isFalse();
-            timers.add(new Object[] {h.clock.millis() + delay.toMillis(), task});
-        }
-
-        /** Runs every timer due by now (in due order), including timers they arm, as an event loop would. */
-        void runDueTimers() {
-            while (true) {
-                Object[] next;
-                synchronized (this) {
-                    next = timers.stream().filter(t -> (long) t[0] <= h.clock.millis())
-                            .min(Comparator.comparingLong(t -> (long) t[0])).orElse(null);
-                    if (next == null) {
-                        return;
-                    }
-                    timers.remove(next);
-                }
-                ((Runnable) next[1]).run();
-            }
+            now = h.clock::millis;
         }
 
         synchronized int answers() {
@@ -286,7 +261,7 @@ class HttpWaitTest {
     void moreThanOnePacketOfMessagesIsSpreadOverSeveralRequests() {
         SessionHarness small = new SessionHarness(new SessionConfig(256, Duration.ofSeconds(300), Duration.ofSeconds(30),
                 1024, 8192, 1 << 20, 1024, 4096, 16384, Duration.ofMinutes(10), 64, Duration.ofMinutes(10), 16,
-                Duration.ofSeconds(60)));
+                Duration.ofSeconds(60), Duration.ZERO));
         PollLink p = new PollLink(small);
         small.send(p, SESSION, small.nextMsgId(), small.seq(SESSION, false), tl(new Ping(1)));
         p.take();

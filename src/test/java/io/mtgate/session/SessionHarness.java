@@ -184,6 +184,39 @@ final class SessionHarness {
             return new InetSocketAddress("127.0.0.1", 1);
         }
 
+        /** Timers as {due millis, task}: held until {@link #runDueTimers} runs them. */
+        private final List<Object[]> timers = new ArrayList<>();
+        /** The clock the timers are due by (a harness's, or none: then they are due at once). */
+        java.util.function.LongSupplier now = () -> 0;
+
+        @Override
+        public synchronized void schedule(Duration delay, Runnable task) {
+            if (delay.isNegative()) {
+                throw new AssertionError("negative timer delay " + delay);
+            }
+            timers.add(new Object[] {now.getAsLong() + delay.toMillis(), task});
+        }
+
+        synchronized int timersArmed() {
+            return timers.size();
+        }
+
+        /** Runs every timer due by now (in due order), including timers they arm, as an event loop would. */
+        void runDueTimers() {
+            while (true) {
+                Object[] next;
+                synchronized (this) {
+                    next = timers.stream().filter(t -> (long) t[0] <= now.getAsLong())
+                            .min(java.util.Comparator.comparingLong(t -> (long) t[0])).orElse(null);
+                    if (next == null) {
+                        return;
+                    }
+                    timers.remove(next);
+                }
+                ((Runnable) next[1]).run();
+            }
+        }
+
         synchronized List<ServerMessage> take() {
             List<ServerMessage> out = new ArrayList<>(messages);
             messages.clear();

@@ -100,7 +100,7 @@ class SessionRulesTest {
     void code20TooOldToVerifyOnceTheWindowHasMovedOn() {
         SessionHarness small = new SessionHarness(new SessionConfig(16, Duration.ofSeconds(300), Duration.ofSeconds(30),
                 1024, 8192, 1 << 20, 1024, 1 << 20, 16384, Duration.ofMinutes(10), 64, Duration.ofMinutes(10), 16,
-                Duration.ofSeconds(60)));
+                Duration.ofSeconds(60), Duration.ZERO));
         FakeLink l = new FakeLink();
         long first = small.nextMsgId();
         small.nextMsgId(); // leave a gap below the window
