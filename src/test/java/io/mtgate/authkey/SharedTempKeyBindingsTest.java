@@ -203,6 +203,8 @@ class SharedTempKeyBindingsTest {
         AuthKeyId q = perm(8);
         a.bindings().bind(t, p, inAnHour());
         a.bindings().bind(other, q, inAnHour());
+        // the bind message reaches b's mirror asynchronously (CI once asserted before it had)
+        await("b's mirror heard the bind", () -> b.bindings().permanentFor(t).equals(Optional.of(p)));
         // Redis no longer knows the binding (it restarted empty, or a bound while Redis was away)
         assertThat(ca.ops().delete(like.prefix() + "tkb:" + t.value())).isTrue();
         assertThat(ca.ops().delete(like.prefix() + "pkb:" + p.value())).isTrue();
