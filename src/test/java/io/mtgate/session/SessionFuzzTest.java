@@ -15,7 +15,8 @@ import java.nio.ByteOrder;
  * {@code src/test/resources/io/mtgate/session/SessionFuzzTestInputs/arbitraryMessages/} run in
  * {@code mvn test}; {@code JAZZER_FUZZ=1} fuzzes. Invariants: nothing escapes {@code receive}, every
  * server packet is well formed (the fake link parses containers strictly), gzip never inflates past
- * its limit, and on an HTTP-style connection every request is answered exactly once.
+ * its limit, on an HTTP-style connection every request is answered exactly once, and with a
+ * non-zero ack delay no ack timer outlives the delay.
  */
 class SessionFuzzTest {
 
@@ -37,6 +38,16 @@ class SessionFuzzTest {
         h.send(link, 1L, h.nextMsgId(), seqno, body);
         h.send(link, 1L, h.nextMsgId(), seqno, body);
         link.take();
+        // again with acknowledgements delayed: once the delay has passed, every ack has left and
+        // no timer is left armed
+        SessionHarness hd = new SessionHarness(AckDelayTest.withAckDelay(java.time.Duration.ofMillis(200)));
+        SessionHarness.FakeLink delayed = new SessionHarness.FakeLink();
+        delayed.now = hd.clock::millis;
+        hd.send(delayed, 1L, hd.nextMsgId(), seqno, body);
+        hd.send(delayed, 1L, hd.nextMsgId(), seqno, body);
+        hd.clock.advance(java.time.Duration.ofSeconds(1));
+        delayed.runDueTimers();
+        assertTrue(delayed.timersArmed() == 0, delayed.timersArmed() + " ack timers still armed");
         // the same two messages as two requests on an HTTP connection: each answered exactly once
         SessionHarness hh = new SessionHarness();
         HttpWaitTest.PollLink poll = new HttpWaitTest.PollLink(hh);
