@@ -36,7 +36,7 @@
 #include <immintrin.h> /* SHA-NI, SSSE3, SSE4.1 */
 
 /* Bumped whenever a native signature or semantics change; NativeAesIge checks it. */
-#define MTGATE_IGE_ABI 2
+#define MTGATE_IGE_ABI 3
 #define DEFAULT_CHUNK (64 * 1024)
 /* Up to this many bytes are copied to the stack instead of pinned (fewer JNI calls, no GC lock). */
 #define SMALL 1024
@@ -497,29 +497,31 @@ JNIEXPORT void JNICALL Java_io_mtgate_crypto_NativeAesIge_sha2560(JNIEnv *env, j
 }
 
 /*
- * One whole MTProto 2.0 message, packet = auth_key_id(8) | msg_key(16) | data(len - 24), in place:
- *   decrypt (x = 0): KDF from msg_key, AES-IGE decryption of data, then
- *                    msg_key_large = SHA256(auth_key[88, 120) | plaintext) -> mkl;
- *   encrypt (x = 8): msg_key_large = SHA256(auth_key[96, 128) | plaintext) -> mkl, msg_key =
- *                    msg_key_large[8, 24) written to the packet, KDF from it, AES-IGE encryption.
+ * One whole MTProto 2.0 message, packet = auth_key_id(8) | msg_key(16) | data(len - 24), in place,
+ * with x = 0 for messages from the client and x = 8 for messages from the server (the server
+ * decrypts with 0 and encrypts with 8; a client, such as the load generator, the other way round):
+ *   decrypt: KDF from msg_key, AES-IGE decryption of data, then
+ *            msg_key_large = SHA256(auth_key[88 + x, 120 + x) | plaintext) -> mkl;
+ *   encrypt: msg_key_large = SHA256(auth_key[88 + x, 120 + x) | plaintext) -> mkl, msg_key =
+ *            msg_key_large[8, 24) written to the packet, KDF from it, AES-IGE encryption.
  * KDF: a = SHA256(msg_key | auth_key[x, x+36)), b = SHA256(auth_key[40+x, 76+x) | msg_key);
  * key = a[0,8) b[8,24) a[24,32); iv = b[0,8) a[8,24) b[24,32).
  * The msg_key comparison and every length rule stay on the Java side. The packet is pinned once
  * (the Java side sends only packets up to 64 KiB + 24 here: at most ~0.1 ms in the critical region).
  */
 JNIEXPORT void JNICALL Java_io_mtgate_crypto_NativeAesIge_envelope0(JNIEnv *env, jclass cls, jboolean encrypt,
-                                                                   jbyteArray authKey, jbyteArray packet,
+                                                                   jint xArg, jbyteArray authKey, jbyteArray packet,
                                                                    jint off, jint len, jbyteArray mkl)
 {
     (void) cls;
-    if (!cpu_ok || !sha_ok || authKey == NULL || packet == NULL || mkl == NULL || len < 24 + 16
+    if (!cpu_ok || !sha_ok || (xArg != 0 && xArg != 8) || authKey == NULL || packet == NULL || mkl == NULL || len < 24 + 16
             || ((len - 24) & 15) != 0 || len > 24 + DEFAULT_CHUNK
             || !range_ok(off, len, (*env)->GetArrayLength(env, packet))
             || (*env)->GetArrayLength(env, authKey) != 256 || (*env)->GetArrayLength(env, mkl) < 32) {
         throw_new(env, "java/lang/IllegalStateException", "mtgate_ige: invalid arguments reached native code");
         return;
     }
-    const int x = encrypt ? 8 : 0;
+    const int x = xArg;
     uint8_t ak[256];
     uint8_t large[32];
     uint8_t msg_key[16];

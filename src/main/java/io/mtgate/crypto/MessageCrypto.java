@@ -30,7 +30,7 @@ public final class MessageCrypto {
      * @param len 24 + a positive multiple of 16
      */
     public static void decrypt(byte[] authKey256, byte[] packet, int off, int len, byte[] mkl) {
-        run(false, authKey256, packet, off, len, mkl);
+        run(false, 0, authKey256, packet, off, len, mkl);
     }
 
     /**
@@ -40,24 +40,39 @@ public final class MessageCrypto {
      * and encrypts the plaintext in place. The auth_key_id is the caller's.
      */
     public static void encrypt(byte[] authKey256, byte[] packet, int off, int len, byte[] mkl) {
-        run(true, authKey256, packet, off, len, mkl);
+        run(true, 8, authKey256, packet, off, len, mkl);
     }
 
-    private static void run(boolean encrypt, byte[] authKey, byte[] packet, int off, int len, byte[] mkl) {
+    /**
+     * The client's side (the load generator, test clients): {@link #encrypt} with x = 0, for a
+     * message to the server. Same layout and outputs.
+     */
+    public static void encryptFromClient(byte[] authKey256, byte[] packet, int off, int len, byte[] mkl) {
+        run(true, 0, authKey256, packet, off, len, mkl);
+    }
+
+    /**
+     * The client's side: {@link #decrypt} with x = 8, for a message from the server; the caller
+     * compares {@code mkl[8, 24)} with the packet's msg_key in constant time.
+     */
+    public static void decryptFromServer(byte[] authKey256, byte[] packet, int off, int len, byte[] mkl) {
+        run(false, 8, authKey256, packet, off, len, mkl);
+    }
+
+    private static void run(boolean encrypt, int x, byte[] authKey, byte[] packet, int off, int len, byte[] mkl) {
         Objects.checkFromIndexSize(off, len, packet.length);
         if (len < 40 || ((len - 24) & 15) != 0) {
             throw new IllegalArgumentException("packet length must be 24 + a positive multiple of 16, got " + len);
         }
         if (NativeAesIge.envelopeAvailable() && len - 24 <= NativeAesIge.ENVELOPE_MAX_DATA) {
-            NativeAesIge.envelope(encrypt, authKey, packet, off, len, mkl);
+            NativeAesIge.envelope(encrypt, x, authKey, packet, off, len, mkl);
         } else {
-            jdk(encrypt, authKey, packet, off, len, mkl);
+            jdk(encrypt, x, authKey, packet, off, len, mkl);
         }
     }
 
     /** The portable path (also the reference the tests compare the native one with). */
-    static void jdk(boolean encrypt, byte[] authKey, byte[] packet, int off, int len, byte[] mkl) {
-        int x = encrypt ? 8 : 0;
+    static void jdk(boolean encrypt, int x, byte[] authKey, byte[] packet, int off, int len, byte[] mkl) {
         int pOff = off + 24;
         int pLen = len - 24;
         if (encrypt) {

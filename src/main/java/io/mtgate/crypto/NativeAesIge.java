@@ -17,7 +17,7 @@ import java.util.Objects;
  */
 final class NativeAesIge {
     /** Native ABI this class expects (MTGATE_IGE_ABI in mtgate_ige.c). */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
     /** Maximum bytes processed per critical (GC-blocking) region. */
     static final int CHUNK = 64 * 1024;
 
@@ -76,8 +76,13 @@ final class NativeAesIge {
      * The whole crypto of one MTProto 2.0 message in one native call (see {@code envelope0} in
      * mtgate_ige.c): {@code packet[off, off+len)} = auth_key_id | msg_key | data, data in place;
      * msg_key_large goes to {@code mkl[0, 32)}. Encrypt also writes the msg_key into the packet.
+     *
+     * @param x 0 for a message from the client, 8 for one from the server
      */
-    static void envelope(boolean encrypt, byte[] authKey, byte[] packet, int off, int len, byte[] mkl) {
+    static void envelope(boolean encrypt, int x, byte[] authKey, byte[] packet, int off, int len, byte[] mkl) {
+        if (x != 0 && x != 8) {
+            throw new IllegalArgumentException("x must be 0 or 8, got " + x);
+        }
         if (authKey.length != AuthKey.LENGTH) {
             throw new IllegalArgumentException("auth_key must be 256 bytes, got " + authKey.length);
         }
@@ -92,7 +97,7 @@ final class NativeAesIge {
         if (!Sha.OK) {
             throw new IllegalStateException("native envelope not available");
         }
-        envelope0(encrypt, authKey, packet, off, len, mkl);
+        envelope0(encrypt, x, authKey, packet, off, len, mkl);
     }
 
     /** SHA-256 through the SHA-NI code (tests compare it with the JDK's). */
@@ -116,7 +121,7 @@ final class NativeAesIge {
 
     static native void sha2560(byte[] data, int off, int len, byte[] out);
 
-    static native void envelope0(boolean encrypt, byte[] authKey, byte[] packet, int off, int len, byte[] mkl);
+    static native void envelope0(boolean encrypt, int x, byte[] authKey, byte[] packet, int off, int len, byte[] mkl);
 
     static native void ige0(boolean encrypt, byte[] key, byte[] iv, byte[] in, int inOff,
                             byte[] out, int outOff, int len, int chunk);

@@ -68,17 +68,48 @@ class MessageCryptoTest {
                 byte[] packet = new byte[off + len + r.nextInt(20)];
                 r.nextBytes(packet);
                 for (boolean encrypt : new boolean[] {true, false}) {
-                    byte[] a = packet.clone();
-                    byte[] b = packet.clone();
-                    byte[] mklA = new byte[32];
-                    byte[] mklB = new byte[32];
-                    NativeAesIge.envelope(encrypt, key, a, off, len, mklA);
-                    MessageCrypto.jdk(encrypt, key, b, off, len, mklB);
-                    assertArrayEquals(b, a, "encrypt=" + encrypt + " blocks " + nb);
-                    assertArrayEquals(mklB, mklA, "msg_key_large, encrypt=" + encrypt + " blocks " + nb);
+                    for (int x : new int[] {0, 8}) {
+                        byte[] a = packet.clone();
+                        byte[] b = packet.clone();
+                        byte[] mklA = new byte[32];
+                        byte[] mklB = new byte[32];
+                        NativeAesIge.envelope(encrypt, x, key, a, off, len, mklA);
+                        MessageCrypto.jdk(encrypt, x, key, b, off, len, mklB);
+                        String what = "encrypt=" + encrypt + " x=" + x + " blocks " + nb;
+                        assertArrayEquals(b, a, what);
+                        assertArrayEquals(mklB, mklA, "msg_key_large, " + what);
+                    }
                 }
             }
         }
+    }
+
+    @Test
+    void clientAndServerDirectionsMeet() {
+        SplittableRandom r = new SplittableRandom(17);
+        byte[] key = new byte[256];
+        r.nextBytes(key);
+        for (int nb : new int[] {3, 64, 4096, 4097}) { // 4097 blocks: above 64 KiB, JDK path
+            byte[] plain = new byte[24 + 16 * nb];
+            r.nextBytes(plain);
+            // client -> server: encrypted with x = 0, decrypted by the server's decrypt
+            byte[] packet = plain.clone();
+            byte[] sent = new byte[32];
+            MessageCrypto.encryptFromClient(key, packet, 0, packet.length, sent);
+            assertArrayEquals(MtprotoKdf.msgKeyLarge(key, 0, plain, 24, plain.length - 24), sent);
+            byte[] got = new byte[32];
+            MessageCrypto.decrypt(key, packet, 0, packet.length, got);
+            assertArrayEquals(Arrays.copyOfRange(plain, 24, plain.length), Arrays.copyOfRange(packet, 24, packet.length));
+            assertArrayEquals(Arrays.copyOfRange(packet, 8, 24), Arrays.copyOfRange(got, 8, 24), "msg_key checks");
+            // server -> client: the server's encrypt, decrypted with x = 8
+            packet = plain.clone();
+            MessageCrypto.encrypt(key, packet, 0, packet.length, sent);
+            MessageCrypto.decryptFromServer(key, packet, 0, packet.length, got);
+            assertArrayEquals(Arrays.copyOfRange(plain, 24, plain.length), Arrays.copyOfRange(packet, 24, packet.length));
+            assertArrayEquals(Arrays.copyOfRange(packet, 8, 24), Arrays.copyOfRange(got, 8, 24), "msg_key checks");
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeAesIge.envelope(true, 4, key, new byte[72], 0, 72, new byte[32]));
     }
 
     @Test

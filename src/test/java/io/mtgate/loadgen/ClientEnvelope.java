@@ -1,9 +1,8 @@
 package io.mtgate.loadgen;
 
-import io.mtgate.crypto.AesIge;
 import io.mtgate.crypto.AuthKey;
 import io.mtgate.crypto.ConstantTime;
-import io.mtgate.crypto.MtprotoKdf;
+import io.mtgate.crypto.MessageCrypto;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -21,6 +20,8 @@ final class ClientEnvelope {
 
     final byte[] key;
     final long keyId;
+    private final byte[] mkl = new byte[32];
+    private final byte[] msgKey = new byte[16];
 
     ClientEnvelope(byte[] key256) {
         this.key = key256;
@@ -36,23 +37,23 @@ final class ClientEnvelope {
         int unpadded = 32 + bodyLen;
         int padding = 12 + (-(unpadded + 12) & 15);
         int pLen = unpadded + padding;
-        byte[] p = new byte[pLen];
-        LONG_LE.set(p, 0, salt);
-        LONG_LE.set(p, 8, sessionId);
-        LONG_LE.set(p, 16, msgId);
-        INT_LE.set(p, 24, seqno);
-        INT_LE.set(p, 28, bodyLen);
-        System.arraycopy(body, 0, p, 32, bodyLen);
-        for (int i = unpadded; i < pLen; i++) {
-            p[i] = (byte) random.nextInt();
+        byte[] packet = new byte[24 + pLen];
+        LONG_LE.set(packet, 0, keyId);
+        int p = 24;
+        LONG_LE.set(packet, p, salt);
+        LONG_LE.set(packet, p + 8, sessionId);
+        LONG_LE.set(packet, p + 16, msgId);
+        INT_LE.set(packet, p + 24, seqno);
+        INT_LE.set(packet, p + 28, bodyLen);
+        System.arraycopy(body, 0, packet, p + 32, bodyLen);
+        for (int i = p + unpadded; i < packet.length; i++) {
+            packet[i] = (byte) random.nextInt();
         }
-        byte[] msgKey = MtprotoKdf.msgKey(key, 0, p, 0, pLen);
-        MtprotoKdf.KeyIv kv = MtprotoKdf.v2(key, msgKey, 0);
-        AesIge.encrypt(kv.key(), kv.iv(), p, 0, pLen, p, 0);
-        out.writeIntLE(24 + pLen);
-        out.writeLongLE(keyId);
-        out.writeBytes(msgKey);
-        out.writeBytes(p);
+        // one native call where the server has it too (SHA-NI + AES-NI), so that the generator
+        // does not take CPU the server could use for the same work
+        MessageCrypto.encryptFromClient(key, packet, 0, packet.length, mkl);
+        out.writeIntLE(packet.length);
+        out.writeBytes(packet);
     }
 
     /**
@@ -64,10 +65,8 @@ final class ClientEnvelope {
         if (packet.length < 72 || ((packet.length - 24) & 15) != 0 || (long) LONG_LE.get(packet, 0) != keyId) {
             return -1;
         }
-        byte[] msgKey = java.util.Arrays.copyOfRange(packet, 8, 24);
-        MtprotoKdf.KeyIv kv = MtprotoKdf.v2(key, msgKey, 8);
-        AesIge.decrypt(kv.key(), kv.iv(), packet, 24, packet.length - 24, packet, 24);
-        byte[] check = MtprotoKdf.msgKey(key, 8, packet, 24, packet.length - 24);
-        return ConstantTime.equals(check, msgKey) ? 24 : -1;
+        System.arraycopy(packet, 8, msgKey, 0, 16);
+        MessageCrypto.decryptFromServer(key, packet, 0, packet.length, mkl);
+        return ConstantTime.equals(msgKey, 0, mkl, 8, 16) ? 24 : -1;
     }
 }
