@@ -89,6 +89,32 @@ public final class InMemoryTempKeyBindings implements TempKeyBindings {
         return Optional.of(b.perm());
     }
 
+    /**
+     * An opaque token for {@code temp}'s current entry (null when there is none), for the
+     * conditional changes below: a new token on every bind of {@code temp}, none after its unbind.
+     */
+    Object entry(AuthKeyId temp) {
+        return byTemp.get(Objects.requireNonNull(temp, "temp"));
+    }
+
+    /** {@link #bind}, only if {@code temp}'s entry is still {@code token}; false if it changed meanwhile. */
+    synchronized boolean bindIfUnchanged(AuthKeyId temp, Object token, AuthKeyId perm, Instant expiresAt) {
+        if (byTemp.get(temp) != token) {
+            return false;
+        }
+        bind(temp, perm, expiresAt);
+        return true;
+    }
+
+    /** {@link #unbind}, only if {@code temp}'s entry is still {@code token}; false if it changed meanwhile. */
+    synchronized boolean unbindIfUnchanged(AuthKeyId temp, Object token) {
+        if (byTemp.get(temp) != token) {
+            return false;
+        }
+        removeTemp(temp);
+        return true;
+    }
+
     @Override
     public synchronized boolean unbind(AuthKeyId temp) {
         Objects.requireNonNull(temp, "temp");

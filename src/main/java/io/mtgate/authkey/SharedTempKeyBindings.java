@@ -79,6 +79,9 @@ public final class SharedTempKeyBindings implements TempKeyBindings {
             }
             return "";
         });
+        // Again, now that Redis has it: a load of this key that read Redis before the write above
+        // then sees its entry changed and leaves it alone (see load).
+        local.bind(temp, perm, expiresAt);
         invalidations.publishBound(temp, perm, expiresAt.toEpochMilli());
         if (replaced.isEmpty() && previous.isPresent() && !previous.get().isEmpty()) {
             return Optional.of(new AuthKeyId(Long.parseLong(previous.get())));
@@ -94,7 +97,8 @@ public final class SharedTempKeyBindings implements TempKeyBindings {
     /** Blocking (Redis). */
     @Override
     public boolean unbind(AuthKeyId temp) {
-        boolean wasLocal = local.unbind(temp);
+        // Redis first, then the mirror: a load of this key that read Redis before the delete then
+        // finds its entry changed and does not restore it (see load).
         Optional<Boolean> wasShared = breaker.call(() -> {
             Binding b = parse(redis.get(ofTemp(temp)));
             if (b == null) {
@@ -106,6 +110,7 @@ public final class SharedTempKeyBindings implements TempKeyBindings {
             }
             return b.until().isAfter(clock.instant());
         });
+        boolean wasLocal = local.unbind(temp);
         invalidations.publishUnbound(temp);
         return wasLocal || wasShared.orElse(false);
     }
@@ -133,7 +138,6 @@ public final class SharedTempKeyBindings implements TempKeyBindings {
     @Override
     public Optional<AuthKeyId> unbindPermanent(AuthKeyId perm) {
         Objects.requireNonNull(perm, "perm");
-        Optional<AuthKeyId> wasLocal = local.unbindPermanent(perm);
         Optional<Optional<Unbound>> shared = breaker.call(() -> {
             String temp = redis.get(ofPerm(perm));
             if (temp == null || temp.isEmpty()) {
@@ -148,6 +152,7 @@ public final class SharedTempKeyBindings implements TempKeyBindings {
             redis.delete(ofTemp(tempId));
             return Optional.of(new Unbound(tempId, b.until()));
         });
+        Optional<AuthKeyId> wasLocal = local.unbindPermanent(perm); // after Redis, as in unbind
         Optional<Unbound> inRedis = shared.flatMap(o -> o);
         inRedis.ifPresent(u -> invalidations.publishUnbound(u.temp()));
         invalidations.publishPermanentUnbound(perm);
@@ -163,6 +168,11 @@ public final class SharedTempKeyBindings implements TempKeyBindings {
      * Redis failure leaves the mirror as it is.
      */
     public void load(AuthKeyId temp) {
+        // What Redis says is applied only if nothing changed this entry while it was read: a bind
+        // or unbind of the same key meanwhile (this node's own, or a channel message) is newer
+        // than the read, and overwriting it would lose a binding Redis holds (resync racing a bind)
+        // or restore one that just ended.
+        Object before = local.entry(temp);
         Optional<String> v = breaker.call(() -> {
             String s = redis.get(ofTemp(temp));
             return s == null ? "" : s;
@@ -171,10 +181,15 @@ public final class SharedTempKeyBindings implements TempKeyBindings {
             return;
         }
         Binding b = parse(v.get());
-        if (b == null) {
-            local.unbind(temp);
-        } else {
-            applyBound(temp, b.perm(), b.until().toEpochMilli());
+        if (b == null || !b.until().isAfter(clock.instant())) {
+            local.unbindIfUnchanged(temp, before);
+            return;
+        }
+        try {
+            local.bindIfUnchanged(temp, before, b.perm(), b.until());
+        } catch (TemporaryKeyCapacityException | IllegalArgumentException e) {
+            local.unbindIfUnchanged(temp, local.entry(temp));
+            log.debug("binding of {} not mirrored: {}", temp, e.toString());
         }
     }
 

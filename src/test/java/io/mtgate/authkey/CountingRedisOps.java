@@ -24,12 +24,20 @@ final class CountingRedisOps implements RedisOps {
         this.real = real;
     }
 
+    /** Runs (once) right after the GET of a key it accepts returns: what happens while a reply is in flight. */
+    volatile java.util.function.Predicate<String> afterGet;
+
     @Override
     public String get(String key) {
         failIfDown();
         commands.incrementAndGet();
         gets.incrementAndGet();
-        return real.get(key);
+        String value = real.get(key);
+        java.util.function.Predicate<String> hook = afterGet;
+        if (hook != null && hook.test(key)) {
+            afterGet = null;
+        }
+        return value;
     }
 
     @Override

@@ -217,6 +217,37 @@ class SharedTempKeyBindingsTest {
     }
 
     @Test
+    void aLoadThatReadRedisBeforeABindOnTheSameNode_doesNotUndoTheBind() {
+        AuthKeyId p = perm(11);
+        AuthKeyId t = temp(a, 901);
+        rb.deaf = true; // b's own bind message may not come to the rescue
+        // b loads t (a connection starts there, or a resync) and reads "no binding" from Redis;
+        // before that answer is applied, b binds t (auth.bindTempAuthKey on another connection)
+        rb.afterGet = key -> {
+            if (!key.endsWith("tkb:" + t.value())) {
+                return false;
+            }
+            rb.afterGet = null; // the bind's own reads run no hook
+            b.bindings().bind(t, p, inAnHour());
+            return true;
+        };
+        b.bindings().load(t);
+        assertThat(b.bindings().permanentFor(t)).as("the bind is newer than what the load read").contains(p);
+        assertThat(inRedis("tkb:" + t.value())).startsWith(p.value() + ":");
+        // and an unbind made while a load's read was in flight is not undone either
+        rb.afterGet = key -> {
+            if (!key.endsWith("tkb:" + t.value())) {
+                return false;
+            }
+            rb.afterGet = null;
+            b.bindings().unbind(t);
+            return true;
+        };
+        b.bindings().load(t);
+        assertThat(b.bindings().permanentFor(t)).as("the unbind is newer than what the load read").isEmpty();
+    }
+
+    @Test
     void whileRedisIsAwayFromTheDestroyingNode_onlyItsOwnMirrorDropsTheBinding() {
         AuthKeyId p = perm(9);
         AuthKeyId t = temp(a, 701);
