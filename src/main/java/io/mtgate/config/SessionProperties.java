@@ -1,6 +1,8 @@
 package io.mtgate.config;
 
 import jakarta.validation.Valid;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -46,7 +48,7 @@ public record SessionProperties(
         @NotNull @DefaultValue("1MB") DataSize maxUnpackedSize,
         @NotNull @DefaultValue("30s") Duration sweepInterval,
         @NotNull @DefaultValue("60s") Duration maxHttpWait,
-        @NotNull @DefaultValue("200ms") Duration ackDelay,
+        @NotNull @DurationMin(millis = 0) @DurationMax(minutes = 1) @DefaultValue("200ms") Duration ackDelay,
         @Valid @NotNull @DefaultValue Salts salts) {
 
     /**
