@@ -188,7 +188,7 @@ public final class SharedTempKeyBindings implements TempKeyBindings {
         try {
             local.bindIfUnchanged(temp, before, b.perm(), b.until());
         } catch (TemporaryKeyCapacityException | IllegalArgumentException e) {
-            local.unbindIfUnchanged(temp, local.entry(temp));
+            local.unbindIfUnchanged(temp, before); // a refused bind leaves no entry to keep
             log.debug("binding of {} not mirrored: {}", temp, e.toString());
         }
     }

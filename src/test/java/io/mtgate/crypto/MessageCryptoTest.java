@@ -99,17 +99,21 @@ class MessageCryptoTest {
             assertArrayEquals(MtprotoKdf.msgKeyLarge(key, 0, plain, 24, plain.length - 24), sent);
             byte[] got = new byte[32];
             MessageCrypto.decrypt(key, packet, 0, packet.length, got);
-            assertArrayEquals(Arrays.copyOfRange(plain, 24, plain.length), Arrays.copyOfRange(packet, 24, packet.length));
-            assertArrayEquals(Arrays.copyOfRange(packet, 8, 24), Arrays.copyOfRange(got, 8, 24), "msg_key checks");
+            assertDecryptedAndVerified(plain, packet, got);
             // server -> client: the server's encrypt, decrypted with x = 8
             packet = plain.clone();
             MessageCrypto.encrypt(key, packet, 0, packet.length, sent);
             MessageCrypto.decryptFromServer(key, packet, 0, packet.length, got);
-            assertArrayEquals(Arrays.copyOfRange(plain, 24, plain.length), Arrays.copyOfRange(packet, 24, packet.length));
-            assertArrayEquals(Arrays.copyOfRange(packet, 8, 24), Arrays.copyOfRange(got, 8, 24), "msg_key checks");
+            assertDecryptedAndVerified(plain, packet, got);
         }
         assertThrows(IllegalArgumentException.class,
                 () -> NativeAesIge.envelope(true, 4, key, new byte[72], 0, 72, new byte[32]));
+    }
+
+    /** The packet holds the plaintext again, and the msg_key_large it produced names the packet's msg_key. */
+    private static void assertDecryptedAndVerified(byte[] plain, byte[] packet, byte[] mkl) {
+        assertArrayEquals(Arrays.copyOfRange(plain, 24, plain.length), Arrays.copyOfRange(packet, 24, packet.length));
+        assertArrayEquals(Arrays.copyOfRange(packet, 8, 24), Arrays.copyOfRange(mkl, 8, 24), "msg_key checks");
     }
 
     @Test
