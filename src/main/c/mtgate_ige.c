@@ -36,7 +36,7 @@
 #include <immintrin.h> /* SHA-NI, SSSE3, SSE4.1 */
 
 /* Bumped whenever a native signature or semantics change; NativeAesIge checks it. */
-#define MTGATE_IGE_ABI 3
+#define MTGATE_IGE_ABI 4
 #define DEFAULT_CHUNK (64 * 1024)
 /* Up to this many bytes are copied to the stack instead of pinned (fewer JNI calls, no GC lock). */
 #define SMALL 1024
@@ -509,35 +509,19 @@ JNIEXPORT void JNICALL Java_io_mtgate_crypto_NativeAesIge_sha2560(JNIEnv *env, j
  * The msg_key comparison and every length rule stay on the Java side. The packet is pinned once
  * (the Java side sends only packets up to 64 KiB + 24 here: at most ~0.1 ms in the critical region).
  */
-JNIEXPORT void JNICALL Java_io_mtgate_crypto_NativeAesIge_envelope0(JNIEnv *env, jclass cls, jboolean encrypt,
-                                                                   jint xArg, jbyteArray authKey, jbyteArray packet,
-                                                                   jint off, jint len, jbyteArray mkl)
+/*
+ * The crypto of one message on p[0, len) = auth_key_id | msg_key | data, data in place (see
+ * envelope0). Writes msg_key_large to large. The caller has checked every length.
+ */
+static void envelope_core(int encrypt, int x, const uint8_t *ak, uint8_t *p, size_t len, uint8_t large[32])
 {
-    (void) cls;
-    if (!cpu_ok || !sha_ok || (xArg != 0 && xArg != 8) || authKey == NULL || packet == NULL || mkl == NULL || len < 24 + 16
-            || ((len - 24) & 15) != 0 || len > 24 + DEFAULT_CHUNK
-            || !range_ok(off, len, (*env)->GetArrayLength(env, packet))
-            || (*env)->GetArrayLength(env, authKey) != 256 || (*env)->GetArrayLength(env, mkl) < 32) {
-        throw_new(env, "java/lang/IllegalStateException", "mtgate_ige: invalid arguments reached native code");
-        return;
-    }
-    const int x = xArg;
-    uint8_t ak[256];
-    uint8_t large[32];
     uint8_t msg_key[16];
     uint8_t a[32];
     uint8_t b[32];
     uint8_t kiv[64]; /* key(32) | iv(32) */
     __m128i ks[15];
-    (*env)->GetByteArrayRegion(env, authKey, 0, 256, (jbyte *) ak);
-    uint8_t *p = (uint8_t *) (*env)->GetPrimitiveArrayCritical(env, packet, NULL);
-    if (p == NULL) {
-        wipe(ak, sizeof ak);
-        return; /* OutOfMemoryError pending */
-    }
-    p += off;
     uint8_t *data = p + 24;
-    size_t n = (size_t) len - 24;
+    size_t n = len - 24;
     if (encrypt) {
         sha256_2(ak + 88 + x, 32, data, n, large);
         memcpy(p + 8, large + 8, 16);
@@ -561,15 +545,72 @@ JNIEXPORT void JNICALL Java_io_mtgate_crypto_NativeAesIge_envelope0(JNIEnv *env,
         ige_decrypt_blocks(ks, data, data, n / 16, &iv_lo, &iv_hi);
         sha256_2(ak + 88 + x, 32, data, n, large);
     }
-    (*env)->ReleasePrimitiveArrayCritical(env, packet, p - off, 0);
     wipe(ks, sizeof ks);
     wipe(kiv, sizeof kiv);
     wipe(a, sizeof a);
     wipe(b, sizeof b);
-    wipe(ak, sizeof ak);
     wipe(&iv_lo, sizeof iv_lo);
     wipe(&iv_hi, sizeof iv_hi);
+    wipe(msg_key, sizeof msg_key);
+}
+
+static int envelope_args_ok(jint xArg, jint len)
+{
+    return cpu_ok && sha_ok && (xArg == 0 || xArg == 8) && len >= 24 + 16 && ((len - 24) & 15) == 0
+            && len <= 24 + DEFAULT_CHUNK;
+}
+
+JNIEXPORT void JNICALL Java_io_mtgate_crypto_NativeAesIge_envelope0(JNIEnv *env, jclass cls, jboolean encrypt,
+                                                                   jint xArg, jbyteArray authKey, jbyteArray packet,
+                                                                   jint off, jint len, jbyteArray mkl)
+{
+    (void) cls;
+    if (!envelope_args_ok(xArg, len) || authKey == NULL || packet == NULL || mkl == NULL
+            || !range_ok(off, len, (*env)->GetArrayLength(env, packet))
+            || (*env)->GetArrayLength(env, authKey) != 256 || (*env)->GetArrayLength(env, mkl) < 32) {
+        throw_new(env, "java/lang/IllegalStateException", "mtgate_ige: invalid arguments reached native code");
+        return;
+    }
+    uint8_t ak[256];
+    uint8_t large[32];
+    (*env)->GetByteArrayRegion(env, authKey, 0, 256, (jbyte *) ak);
+    uint8_t *p = (uint8_t *) (*env)->GetPrimitiveArrayCritical(env, packet, NULL);
+    if (p == NULL) {
+        wipe(ak, sizeof ak);
+        return; /* OutOfMemoryError pending */
+    }
+    envelope_core(encrypt, xArg, ak, p + off, (size_t) len, large);
+    (*env)->ReleasePrimitiveArrayCritical(env, packet, p, 0);
+    wipe(ak, sizeof ak);
     (*env)->SetByteArrayRegion(env, mkl, 0, 32, (const jbyte *) large);
     wipe(large, sizeof large);
-    wipe(msg_key, sizeof msg_key);
+}
+
+/*
+ * envelope0 on native memory: buf is a direct ByteBuffer whose first len bytes are the packet
+ * (auth_key_id | msg_key | data). Nothing is pinned (direct memory does not move). mkl may be
+ * NULL when the caller does not need msg_key_large (encryption writes the msg_key into the packet).
+ */
+JNIEXPORT void JNICALL Java_io_mtgate_crypto_NativeAesIge_envelopeDirect0(JNIEnv *env, jclass cls, jboolean encrypt,
+                                                                         jint xArg, jbyteArray authKey, jobject buf,
+                                                                         jint len, jbyteArray mkl)
+{
+    (void) cls;
+    uint8_t *p = buf == NULL ? NULL : (uint8_t *) (*env)->GetDirectBufferAddress(env, buf);
+    jlong cap = buf == NULL ? -1 : (*env)->GetDirectBufferCapacity(env, buf);
+    if (!envelope_args_ok(xArg, len) || authKey == NULL || p == NULL || cap < len
+            || (*env)->GetArrayLength(env, authKey) != 256 || (mkl != NULL && (*env)->GetArrayLength(env, mkl) < 32)
+            || (mkl == NULL && !encrypt)) {
+        throw_new(env, "java/lang/IllegalStateException", "mtgate_ige: invalid arguments reached native code");
+        return;
+    }
+    uint8_t ak[256];
+    uint8_t large[32];
+    (*env)->GetByteArrayRegion(env, authKey, 0, 256, (jbyte *) ak);
+    envelope_core(encrypt, xArg, ak, p, (size_t) len, large);
+    wipe(ak, sizeof ak);
+    if (mkl != NULL) {
+        (*env)->SetByteArrayRegion(env, mkl, 0, 32, (const jbyte *) large);
+    }
+    wipe(large, sizeof large);
 }

@@ -1,5 +1,7 @@
 package io.mtgate.crypto;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -41,6 +43,28 @@ public final class MessageCrypto {
      */
     public static void encrypt(byte[] authKey256, byte[] packet, int off, int len, byte[] mkl) {
         run(true, 8, authKey256, packet, off, len, mkl);
+    }
+
+    /**
+     * {@link #encrypt} on bytes {@code [0, len)} of {@code packet} (absolute, whatever its position):
+     * a direct buffer is encrypted in place by the native call without a copy (the server's send
+     * path writes each message straight into the socket's pooled buffer); otherwise the bytes go
+     * through the array path and back.
+     */
+    public static void encrypt(byte[] authKey256, ByteBuffer packet, int len) {
+        Objects.checkFromIndexSize(0, len, packet.capacity());
+        if (len < 40 || ((len - 24) & 15) != 0) {
+            throw new IllegalArgumentException("packet length must be 24 + a positive multiple of 16, got " + len);
+        }
+        if (packet.isDirect() && NativeAesIge.envelopeAvailable() && len - 24 <= NativeAesIge.ENVELOPE_MAX_DATA) {
+            NativeAesIge.envelopeDirect(true, 8, authKey256, packet, len, null);
+            return;
+        }
+        byte[] a = new byte[len];
+        packet.get(0, a, 0, len);
+        run(true, 8, authKey256, a, 0, len, new byte[32]);
+        packet.put(0, a, 0, len);
+        Arrays.fill(a, (byte) 0);
     }
 
     /**

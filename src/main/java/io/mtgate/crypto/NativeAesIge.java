@@ -1,5 +1,6 @@
 package io.mtgate.crypto;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -17,7 +18,7 @@ import java.util.Objects;
  */
 final class NativeAesIge {
     /** Native ABI this class expects (MTGATE_IGE_ABI in mtgate_ige.c). */
-    static final int ABI_VERSION = 3;
+    static final int ABI_VERSION = 4;
     /** Maximum bytes processed per critical (GC-blocking) region. */
     static final int CHUNK = 64 * 1024;
 
@@ -100,6 +101,34 @@ final class NativeAesIge {
         envelope0(encrypt, x, authKey, packet, off, len, mkl);
     }
 
+    /**
+     * {@link #envelope} on the first {@code len} bytes of a direct buffer (from its address, whatever
+     * its position): nothing is pinned and nothing copied. {@code mkl} may be null for encryption
+     * (the msg_key is written into the packet).
+     */
+    static void envelopeDirect(boolean encrypt, int x, byte[] authKey, ByteBuffer packet, int len, byte[] mkl) {
+        if (x != 0 && x != 8) {
+            throw new IllegalArgumentException("x must be 0 or 8, got " + x);
+        }
+        if (authKey.length != AuthKey.LENGTH) {
+            throw new IllegalArgumentException("auth_key must be 256 bytes, got " + authKey.length);
+        }
+        if (mkl == null ? !encrypt : mkl.length < 32) {
+            throw new IllegalArgumentException("msg_key_large buffer must hold 32 bytes");
+        }
+        if (len < 40 || ((len - 24) & 15) != 0 || len - 24 > ENVELOPE_MAX_DATA) {
+            throw new IllegalArgumentException("packet length must be 24 + a multiple of 16 in [16, "
+                    + ENVELOPE_MAX_DATA + "], got " + len);
+        }
+        if (!packet.isDirect() || packet.isReadOnly() || packet.capacity() < len) {
+            throw new IllegalArgumentException("packet must be a writable direct buffer of at least " + len + " bytes");
+        }
+        if (!Sha.OK) {
+            throw new IllegalStateException("native envelope not available");
+        }
+        envelopeDirect0(encrypt, x, authKey, packet, len, mkl);
+    }
+
     /** SHA-256 through the SHA-NI code (tests compare it with the JDK's). */
     static byte[] sha256(byte[] data, int off, int len) {
         Objects.checkFromIndexSize(off, len, data.length);
@@ -122,6 +151,9 @@ final class NativeAesIge {
     static native void sha2560(byte[] data, int off, int len, byte[] out);
 
     static native void envelope0(boolean encrypt, int x, byte[] authKey, byte[] packet, int off, int len, byte[] mkl);
+
+    static native void envelopeDirect0(boolean encrypt, int x, byte[] authKey, ByteBuffer packet, int len,
+                                       byte[] mkl);
 
     static native void ige0(boolean encrypt, byte[] key, byte[] iv, byte[] in, int inOff,
                             byte[] out, int outOff, int len, int chunk);

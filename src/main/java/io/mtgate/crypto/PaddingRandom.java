@@ -2,6 +2,7 @@ package io.mtgate.crypto;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -58,6 +59,15 @@ public final class PaddingRandom implements RandomGenerator {
         SEED.nextBytes(key);
     }
 
+    /** A generator starting from a given key (tests: two generators with the same stream). */
+    PaddingRandom(byte[] startKey) {
+        this();
+        if (startKey.length != 32) {
+            throw new IllegalArgumentException("key must be 32 bytes");
+        }
+        System.arraycopy(startKey, 0, key, 0, 32);
+    }
+
     /** The calling thread's generator. */
     public static PaddingRandom current() {
         return PER_THREAD.get();
@@ -75,6 +85,22 @@ public final class PaddingRandom implements RandomGenerator {
             Arrays.fill(buf, pos, pos + n, (byte) 0);
             pos += n;
             off += n;
+            len -= n;
+        }
+    }
+
+    /** Fills {@code out[index, index+len)} (absolute, the position is not used or moved). */
+    public void nextBytes(ByteBuffer out, int index, int len) {
+        Objects.checkFromIndexSize(index, len, out.capacity());
+        while (len > 0) {
+            if (pos == BUFFER) {
+                refill();
+            }
+            int n = Math.min(len, BUFFER - pos);
+            out.put(index, buf, pos, n);
+            Arrays.fill(buf, pos, pos + n, (byte) 0);
+            pos += n;
+            index += n;
             len -= n;
         }
     }

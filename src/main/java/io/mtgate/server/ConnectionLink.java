@@ -1,11 +1,8 @@
 package io.mtgate.server;
 
-import io.mtgate.crypto.PaddingRandom;
 import io.mtgate.session.EncryptedEnvelope;
 import io.mtgate.session.SessionLink;
-import io.mtgate.transport.OutboundFrame;
 import io.mtgate.transport.TransportError;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -47,8 +44,7 @@ final class ConnectionLink implements SessionLink {
 
     @Override
     public void send(long sessionId, long salt, long msgId, int seqno, byte[] messageData) {
-        byte[] packet = envelope.encrypt(salt, sessionId, msgId, seqno, messageData, 0, messageData.length, PaddingRandom.current());
-        ctx.writeAndFlush(new OutboundFrame(Unpooled.wrappedBuffer(packet)), ctx.voidPromise());
+        ctx.writeAndFlush(SealedFrames.seal(ctx.alloc(), envelope, sessionId, salt, msgId, seqno, messageData), ctx.voidPromise());
     }
 
     @Override

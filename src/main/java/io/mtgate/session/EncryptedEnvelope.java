@@ -7,6 +7,7 @@ import io.mtgate.crypto.MtprotoKdf;
 import io.mtgate.crypto.PaddingRandom;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
@@ -181,6 +182,56 @@ public final class EncryptedEnvelope {
         fillRandom(out, p + unpadded, padding, random);
         MessageCrypto.encrypt(key, out, 0, out.length, new byte[32]);
         return out;
+    }
+
+    /** Room {@link #encrypt(ByteBuffer, long, long, long, int, byte[], int, int, RandomGenerator)} needs for a body. */
+    public static int maxSealedLength(int bodyLen) {
+        if (bodyLen < 0 || bodyLen > MAX_BODY) {
+            throw new IllegalArgumentException("body length out of range: " + bodyLen);
+        }
+        return OUTER_HEADER + INNER_HEADER + bodyLen + MIN_PADDING + 15 + 16 * MAX_EXTRA_PADDING_BLOCKS;
+    }
+
+    /**
+     * The same message as {@link #encrypt(long, long, long, int, byte[], int, int, RandomGenerator)},
+     * written and encrypted in {@code dst[0, n)} (absolute indices, whatever the position; capacity at
+     * least {@link #maxSealedLength}); returns n. On a direct buffer nothing else is allocated and
+     * the plaintext never exists outside {@code dst}: the server writes each message straight into
+     * the pooled buffer its socket write takes.
+     */
+    public int encrypt(ByteBuffer dst, long salt, long sessionId, long msgId, int seqno, byte[] body, int bodyOff,
+            int bodyLen, RandomGenerator random) {
+        Objects.requireNonNull(random, "random");
+        Objects.checkFromIndexSize(bodyOff, bodyLen, body.length);
+        if ((bodyLen & 3) != 0 || bodyLen > MAX_BODY) {
+            throw new IllegalArgumentException("message_data length must be a multiple of 4 and at most "
+                    + MAX_BODY + ", got " + bodyLen);
+        }
+        if (dst.capacity() < maxSealedLength(bodyLen)) {
+            throw new IllegalArgumentException("buffer of " + dst.capacity() + " bytes cannot hold a sealed body of " + bodyLen);
+        }
+        int unpadded = INNER_HEADER + bodyLen;
+        int padding = MIN_PADDING + (-(unpadded + MIN_PADDING) & 15)
+                + 16 * random.nextInt(MAX_EXTRA_PADDING_BLOCKS + 1);
+        int n = OUTER_HEADER + unpadded + padding;
+        ByteBuffer b = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int p = OUTER_HEADER;
+        b.putLong(0, keyId);
+        b.putLong(p, salt);
+        b.putLong(p + 8, sessionId);
+        b.putLong(p + 16, msgId);
+        b.putInt(p + 24, seqno);
+        b.putInt(p + 28, bodyLen);
+        b.put(p + INNER_HEADER, body, bodyOff, bodyLen);
+        if (random instanceof PaddingRandom bulk) {
+            bulk.nextBytes(b, p + unpadded, padding);
+        } else {
+            byte[] pad = new byte[padding]; // drawn as the array path draws them: same bytes for the same generator
+            fillRandom(pad, 0, padding, random);
+            b.put(p + unpadded, pad);
+        }
+        MessageCrypto.encrypt(key, b, n);
+        return n;
     }
 
     private static void fillRandom(byte[] b, int off, int len, RandomGenerator random) {

@@ -74,6 +74,23 @@ final class AbridgedCodec extends FramingCodec {
     }
 
     @Override
+    protected ByteBuf frameInPlace(ByteBuf payload) {
+        int length = payload.readableBytes();
+        if ((length & 3) != 0 || length > MAX_ENCODABLE) {
+            return null; // encodeFrame refuses it with the reason
+        }
+        int words = length >>> 2;
+        if (words < LONG_FORM) {
+            payload.setByte(openHeader(payload, 1), words);
+        } else {
+            int at = openHeader(payload, 4);
+            payload.setByte(at, LONG_FORM);
+            payload.setMediumLE(at + 1, words);
+        }
+        return payload.retain();
+    }
+
+    @Override
     protected ByteBuf encodeQuickAck(ByteBufAllocator alloc, int token) {
         return alloc.buffer(4).writeInt(token); // big-endian: the first byte has its MSB set
     }

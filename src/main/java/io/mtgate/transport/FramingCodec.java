@@ -41,6 +41,22 @@ abstract class FramingCodec extends AbstractTransportDecoder implements ChannelO
      */
     protected abstract ByteBuf encodeFrame(ByteBufAllocator alloc, ByteBuf payload);
 
+    /**
+     * Frames {@code payload} in its own buffer: the header goes into the bytes before its reader
+     * index, the trailer after its writer index ({@link OutboundFrame#withRoom}); returns the same
+     * buffer retained, or null to fall back to {@link #encodeFrame}.
+     */
+    protected ByteBuf frameInPlace(ByteBuf payload) {
+        return null;
+    }
+
+    /** Moves the reader index back over {@code headerBytes} (the caller then writes the header there). */
+    protected static int openHeader(ByteBuf payload, int headerBytes) {
+        int at = payload.readerIndex() - headerBytes;
+        payload.readerIndex(at);
+        return at;
+    }
+
     /** Encodes a quick-ACK token as this transport sends it (checklist 1.6). */
     protected abstract ByteBuf encodeQuickAck(ByteBufAllocator alloc, int token);
 
@@ -99,7 +115,10 @@ abstract class FramingCodec extends AbstractTransportDecoder implements ChannelO
         boolean closeAfter = false;
         try {
             if (msg instanceof OutboundFrame frame) {
-                encoded = encodeFrame(ctx.alloc(), frame.content());
+                encoded = frame.hasRoom() ? frameInPlace(frame.content()) : null;
+                if (encoded == null) {
+                    encoded = encodeFrame(ctx.alloc(), frame.content());
+                }
             } else if (msg instanceof QuickAck ack) {
                 encoded = encodeQuickAck(ctx.alloc(), ack.token());
             } else if (msg instanceof TransportError error) {

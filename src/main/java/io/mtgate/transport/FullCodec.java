@@ -94,6 +94,24 @@ final class FullCodec extends FramingCodec {
     }
 
     @Override
+    protected ByteBuf frameInPlace(ByteBuf payload) {
+        int length = payload.readableBytes();
+        if (length > Integer.MAX_VALUE - OVERHEAD) {
+            return null;
+        }
+        int at = openHeader(payload, 8);
+        payload.setIntLE(at, length + OVERHEAD);
+        payload.setIntLE(at + 4, outboundSeq);
+        crc.reset();
+        for (ByteBuffer b : payload.nioBuffers(at, 8 + length)) {
+            crc.update(b);
+        }
+        payload.writeIntLE((int) crc.getValue());
+        outboundSeq++;
+        return payload.retain();
+    }
+
+    @Override
     protected ByteBuf encodeQuickAck(ByteBufAllocator alloc, int token) {
         return alloc.buffer(4).writeIntLE(token);
     }

@@ -56,6 +56,16 @@ final class IntermediateCodec extends FramingCodec {
     }
 
     @Override
+    protected ByteBuf frameInPlace(ByteBuf payload) {
+        int length = payload.readableBytes();
+        if ((length & 3) != 0) {
+            return null; // encodeFrame refuses it with the reason
+        }
+        payload.setIntLE(openHeader(payload, 4), length);
+        return payload.retain();
+    }
+
+    @Override
     protected ByteBuf encodeQuickAck(ByteBufAllocator alloc, int token) {
         return alloc.buffer(4).writeIntLE(token);
     }

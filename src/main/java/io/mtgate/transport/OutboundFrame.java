@@ -10,8 +10,37 @@ import io.netty.buffer.DefaultByteBufHolder;
  * otherwise the write fails with {@link IllegalArgumentException}.
  */
 public final class OutboundFrame extends DefaultByteBufHolder {
+    /** Bytes before the payload a {@link #withRoom} buffer keeps for the largest transport header (full: 8). */
+    public static final int HEADROOM = 8;
+    /** Bytes after the payload kept for the largest trailer (full: the CRC32; padded: 0..3 random bytes). */
+    public static final int TAILROOM = 4;
+
+    private final boolean room;
+
     public OutboundFrame(ByteBuf payload) {
+        this(payload, false);
+    }
+
+    private OutboundFrame(ByteBuf payload, boolean room) {
         super(payload);
+        this.room = room;
+    }
+
+    /**
+     * A payload whose buffer belongs to this frame alone and keeps {@link #HEADROOM} writable bytes
+     * before its reader index and {@link #TAILROOM} after its writer index: the framing codec
+     * writes its header and trailer there and sends the same buffer, without a copy.
+     */
+    public static OutboundFrame withRoom(ByteBuf payload) {
+        if (payload.readerIndex() < HEADROOM || payload.writableBytes() < TAILROOM) {
+            throw new IllegalArgumentException("payload without the room around it: " + payload);
+        }
+        return new OutboundFrame(payload, true);
+    }
+
+    /** Whether the codec may frame the payload in its own buffer (see {@link #withRoom}). */
+    public boolean hasRoom() {
+        return room;
     }
 
     @Override

@@ -56,6 +56,15 @@ final class PaddedIntermediateCodec extends FramingCodec {
     }
 
     @Override
+    protected ByteBuf frameInPlace(ByteBuf payload) {
+        int length = payload.readableBytes();
+        int padding = random.nextInt(4);
+        payload.setIntLE(openHeader(payload, 4), length + padding);
+        randomBytes(payload, padding);
+        return payload.retain();
+    }
+
+    @Override
     protected ByteBuf encodeQuickAck(ByteBufAllocator alloc, int token) {
         int padding = random.nextInt(9);
         ByteBuf out = alloc.buffer(12 + padding);

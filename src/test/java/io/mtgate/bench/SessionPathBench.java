@@ -3,6 +3,7 @@ package io.mtgate.bench;
 import io.mtgate.crypto.AesIge;
 import io.mtgate.crypto.MessageCrypto;
 import io.mtgate.crypto.PaddingRandom;
+import io.mtgate.server.SealedFrames;
 import io.mtgate.session.DecryptedMessage;
 import io.mtgate.session.EncryptedEnvelope;
 import io.mtgate.transport.InboundFrame;
@@ -124,8 +125,12 @@ public class SessionPathBench {
 
     @Benchmark
     public int send() {
-        byte[] packet = envelope.encrypt(0x1122334455667788L, 0x0102030405060708L, msgId += 4, 3, body, 0, body.length, PaddingRandom.current());
-        channel.writeOutbound(new OutboundFrame(Unpooled.wrappedBuffer(packet)));
+        // The server's own calls (ConnectionLink.send): the message sealed into a pooled direct
+        // buffer with room for the frame header, written with writeAndFlush and the void promise
+        // (not EmbeddedChannel.writeOutbound, which adds a promise, a futures list and a
+        // pending-task run per call that the server never pays).
+        channel.writeAndFlush(SealedFrames.seal(channel.alloc(), envelope, 0x0102030405060708L, 0x1122334455667788L,
+                msgId += 4, 3, body), channel.voidPromise());
         ByteBuf out = channel.readOutbound();
         int n = out.readableBytes();
         out.release();

@@ -84,6 +84,48 @@ class MessageCryptoTest {
         }
     }
 
+    /** The direct-buffer call (the server's send path) gives the bytes of the array call, in place. */
+    @Test
+    void directBufferEncryptAgreesWithArrayPath() {
+        SplittableRandom r = new SplittableRandom(23);
+        byte[] key = new byte[256];
+        r.nextBytes(key);
+        for (int nb : new int[] {1, 3, 64, 65, 4096, 4097}) { // 4097 blocks: above 64 KiB, array fallback
+            int len = 24 + 16 * nb;
+            byte[] packet = new byte[len];
+            r.nextBytes(packet);
+            byte[] expected = packet.clone();
+            MessageCrypto.encrypt(key, expected, 0, len, new byte[32]);
+            for (boolean direct : new boolean[] {true, false}) {
+                java.nio.ByteBuffer b = direct ? java.nio.ByteBuffer.allocateDirect(len + 8) : java.nio.ByteBuffer.allocate(len + 8);
+                b.put(0, packet).position(3);
+                MessageCrypto.encrypt(key, b, len);
+                byte[] got = new byte[len];
+                b.get(0, got);
+                assertArrayEquals(expected, got, "direct=" + direct + " blocks " + nb);
+                assertEquals(0, b.getLong(len), "nothing written past the packet");
+            }
+        }
+    }
+
+    @Test
+    void directBufferCallRefusesWhatNativeCodeMustNotSee() {
+        assumeNativeEnvelope();
+        byte[] key = new byte[256];
+        java.nio.ByteBuffer small = java.nio.ByteBuffer.allocateDirect(71);
+        assertThrows(IllegalArgumentException.class, () -> NativeAesIge.envelopeDirect(true, 8, key, small, 72, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeAesIge.envelopeDirect(true, 8, key, java.nio.ByteBuffer.allocate(72), 72, null));
+        assertThrows(IllegalArgumentException.class, () -> NativeAesIge.envelopeDirect(true, 8, key,
+                java.nio.ByteBuffer.allocateDirect(72).asReadOnlyBuffer(), 72, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeAesIge.envelopeDirect(false, 0, key, java.nio.ByteBuffer.allocateDirect(72), 72, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeAesIge.envelopeDirect(true, 8, key, java.nio.ByteBuffer.allocateDirect(80), 70, null));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> MessageCrypto.encrypt(key, java.nio.ByteBuffer.allocateDirect(71), 72));
+    }
+
     @Test
     void clientAndServerDirectionsMeet() {
         SplittableRandom r = new SplittableRandom(17);

@@ -1,5 +1,6 @@
 package io.mtgate.crypto;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -77,6 +78,28 @@ class PaddingRandomTest {
         t.join();
         assertNotSame(mine, other.get());
         assertFalse(other.get() == null);
+    }
+
+    /** The buffer fill hands out the same stream as the array fill, at absolute indices, across refills. */
+    @Test
+    void bufferFillIsTheSameStreamAndLeavesTheRestAlone() {
+        byte[] k = new byte[32];
+        k[0] = 7;
+        PaddingRandom a = new PaddingRandom(k);
+        PaddingRandom b = new PaddingRandom(k);
+        java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect(3 * PaddingRandom.BUFFER);
+        d.position(5);
+        byte[] expected = new byte[d.capacity() - 20];
+        a.nextBytes(expected, 0, expected.length);
+        b.nextBytes(d, 10, expected.length);
+        assertEquals(5, d.position(), "position untouched");
+        byte[] got = new byte[expected.length];
+        d.get(10, got);
+        assertArrayEquals(expected, got);
+        for (int i : new int[] {0, 9, d.capacity() - 10, d.capacity() - 1}) {
+            assertEquals(0, d.get(i));
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> b.nextBytes(d, d.capacity() - 3, 4));
     }
 
     @Test

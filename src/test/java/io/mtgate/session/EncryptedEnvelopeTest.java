@@ -152,6 +152,61 @@ class EncryptedEnvelopeTest {
         roundTripToClient(rnd, 1 << 20);
     }
 
+    /**
+     * The buffer form (the server's send path seals into a pooled direct buffer) writes exactly the
+     * bytes of the array form for the same generator, from index 0 of the view, and nothing past
+     * them; direct buffers take the native in-place call, heap buffers the array path.
+     */
+    @Test
+    void bufferEncryptMatchesArrayEncrypt() {
+        for (boolean direct : new boolean[] {true, false}) {
+            for (int len : new int[] {0, 4, 60, 64, 1024, 16384, 65_000, 70_000}) {
+                byte[] body = new byte[len];
+                new SplittableRandom(len).nextBytes(body);
+                byte[] expected = ENV.encrypt(7L, 8L, 13L, 5, body, 0, len, new SplittableRandom(99));
+                int max = EncryptedEnvelope.maxSealedLength(len);
+                ByteBuffer whole = direct ? ByteBuffer.allocateDirect(max + 40) : ByteBuffer.allocate(max + 40);
+                ByteBuffer view = whole.position(16).slice(); // written from the view's index 0
+                int n = ENV.encrypt(view, 7L, 8L, 13L, 5, body, 0, len, new SplittableRandom(99));
+                assertEquals(expected.length, n);
+                byte[] got = new byte[n];
+                view.get(0, got);
+                assertArrayEquals(expected, got, "direct=" + direct + " len " + len);
+                for (int i = 0; i < 16; i++) {
+                    assertEquals(0, whole.get(i), "nothing before the view");
+                }
+                for (int i = 16 + n; i < whole.capacity(); i++) {
+                    assertEquals(0, whole.get(i), "nothing after the message");
+                }
+            }
+        }
+        // the production generator: a different draw, still a message the client reads
+        ByteBuffer d = ByteBuffer.allocateDirect(EncryptedEnvelope.maxSealedLength(88));
+        byte[] body = new byte[88];
+        int n = ENV.encrypt(d, 1L, 2L, 5L, 7, body, 0, 88, io.mtgate.crypto.PaddingRandom.current());
+        byte[] packet = new byte[n];
+        d.get(0, packet);
+        byte[] plain = ClientView.decryptFromServer(KEY, packet);
+        assertEquals(88, ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN).getInt(28));
+        assertThrows(IllegalArgumentException.class, () -> ENV.encrypt(ByteBuffer.allocateDirect(
+                EncryptedEnvelope.maxSealedLength(88) - 1), 1L, 2L, 5L, 7, body, 0, 88, new SplittableRandom(1)));
+        assertThrows(IllegalArgumentException.class, () -> ENV.encrypt(ByteBuffer.allocateDirect(200),
+                1L, 2L, 5L, 7, new byte[6], 0, 6, new SplittableRandom(1)));
+    }
+
+    @Test
+    void a2ServerPacketSealedIntoADirectBuffer() {
+        ByteBuffer pt = ByteBuffer.wrap(A2_SERVER_PLAINTEXT).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] body = Arrays.copyOfRange(A2_SERVER_PLAINTEXT, 32, 32 + 88);
+        byte[] padding = Arrays.copyOfRange(A2_SERVER_PLAINTEXT, 32 + 88, A2_SERVER_PLAINTEXT.length);
+        ByteBuffer d = ByteBuffer.allocateDirect(EncryptedEnvelope.maxSealedLength(88));
+        int n = EncryptedEnvelope.forKey(A2_SERVER_KEY).encrypt(d, pt.getLong(0), pt.getLong(8), pt.getLong(16),
+                pt.getInt(24), body, 0, 88, new Replay(0, padding));
+        byte[] out = new byte[n];
+        d.get(0, out);
+        assertEquals(hex(A2_SERVER_PACKET), hex(out));
+    }
+
     private static void roundTripToClient(SplittableRandom rnd, int len) {
         byte[] body = new byte[len];
         rnd.nextBytes(body);

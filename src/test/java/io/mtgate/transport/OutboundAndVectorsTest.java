@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mtgate.crypto.AesCtr;
 import io.mtgate.transport.TestClient.Item;
 import io.mtgate.transport.TestClient.Mode;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +56,50 @@ class OutboundAndVectorsTest {
         got.addAll(client.receive(java.util.Arrays.copyOfRange(wire, wire.length / 3, wire.length)));
         assertEquals(expected, got);
         h.finish();
+    }
+
+    /**
+     * A frame with room ({@link OutboundFrame#withRoom}, the server's sealed messages) is framed in
+     * its own buffer and leaves as exactly the bytes the copying path writes (same seeds: same
+     * padding, same obfuscation stream), for every size class of every transport.
+     */
+    @ParameterizedTest
+    @MethodSource("modes")
+    void framesWithRoomAreFramedInPlaceWithTheSameBytes(TransportKind kind, Mode mode) {
+        Harness copying = new Harness(Harness.settingsWithSecret(), new Random(5));
+        Harness inPlace = new Harness(Harness.settingsWithSecret(), new Random(5));
+        for (Harness h : List.of(copying, inPlace)) {
+            TestClient client = new TestClient(kind, mode, Harness.SECRET, 2, new Random(9));
+            h.write(client.prologue()).write(client.frame(new byte[8], false, new byte[0]));
+            assertEquals(1, h.takeFrames().size());
+        }
+        Random rnd = new Random(13);
+        for (int size : new int[] {0, 4, 72, 504, 508, 512, 4096, 70_000}) {
+            byte[] p = new byte[size];
+            rnd.nextBytes(p);
+            copying.channel.writeAndFlush(new OutboundFrame(Unpooled.wrappedBuffer(p)));
+            ByteBuf room = Unpooled.directBuffer(OutboundFrame.HEADROOM + size + OutboundFrame.TAILROOM);
+            room.setIndex(OutboundFrame.HEADROOM, OutboundFrame.HEADROOM).writeBytes(p);
+            inPlace.channel.writeAndFlush(OutboundFrame.withRoom(room));
+            int header = OutboundFrame.HEADROOM - room.readerIndex();
+            assertTrue(header >= 1 && header <= OutboundFrame.HEADROOM, "framed in place, header " + header);
+            assertArrayEquals(copying.written(), inPlace.written(), kind + " " + mode + " size " + size);
+            assertEquals(0, room.refCnt(), "released once written, size " + size);
+        }
+        copying.finish();
+        inPlace.finish();
+    }
+
+    @Test
+    void frameWithoutRoomIsRefused() {
+        ByteBuf tight = Unpooled.directBuffer(16).writeZero(8);
+        try {
+            assertThrows(IllegalArgumentException.class, () -> OutboundFrame.withRoom(tight));
+            tight.readerIndex(8);
+            assertThrows(IllegalArgumentException.class, () -> OutboundFrame.withRoom(tight.capacity(11)));
+        } finally {
+            tight.release();
+        }
     }
 
     @Test
