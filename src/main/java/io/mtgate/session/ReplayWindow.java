@@ -3,11 +3,18 @@ package io.mtgate.session;
 import java.util.Arrays;
 
 /**
- * The client msg_ids a session remembers (checklist 3.4): sorted parallel arrays of id, seqno and
- * flags, at most {@code capacity} entries, the lowest id dropped first. Arrays instead of a tree
- * map: about 13 bytes per remembered message instead of ~90, and no allocation per message once
- * grown, which matters because every message of every session passes through here. They start
- * small and double, so an idle session costs little. Not thread-safe (guarded by the session).
+ * The client msg_ids a session remembers (checklist 3.4): id, seqno and flags in parallel ring
+ * arrays kept in ascending id order, at most {@code capacity} entries, the lowest id dropped first.
+ * Arrays instead of a tree map: about 13 bytes per remembered message instead of ~90, and no
+ * allocation per message once grown, which matters because every message of every session passes
+ * through here. They start small and double, so an idle session costs little.
+ *
+ * <p>A ring, because ids nearly always arrive in ascending order: once the window is full, a new
+ * id is appended at the tail and the lowest dropped at the head, both O(1) (a flat array shifted
+ * all {@code capacity} entries of three arrays on every message). Lookups check the newest id
+ * before searching, as most of them concern the message just received. An id arriving out of order
+ * moves only the entries above it. Indexes given out ({@link #indexOf}) are logical: 0 is the
+ * lowest id. Not thread-safe (guarded by the session).
  */
 final class ReplayWindow {
     private static final int INITIAL = 4;
@@ -16,6 +23,7 @@ final class ReplayWindow {
     private long[] ids = new long[INITIAL];
     private int[] seqnos = new int[INITIAL];
     private byte[] flags = new byte[INITIAL];
+    private int head;
     private int size;
     private boolean evicted;
 
@@ -23,9 +31,37 @@ final class ReplayWindow {
         this.capacity = capacity;
     }
 
-    /** Index of {@code msgId}, or a negative value when it is not remembered. */
+    /** Physical slot of logical index {@code i} (array lengths are powers of two). */
+    private int slot(int i) {
+        return (head + i) & (ids.length - 1);
+    }
+
+    /**
+     * Logical index of {@code msgId}, or {@code -(insertion point) - 1} when it is not remembered
+     * (as {@link Arrays#binarySearch}).
+     */
     int indexOf(long msgId) {
-        return Arrays.binarySearch(ids, 0, size, msgId);
+        if (size == 0) {
+            return -1;
+        }
+        long newest = ids[slot(size - 1)];
+        if (msgId >= newest) {
+            return msgId == newest ? size - 1 : -size - 1;
+        }
+        int lo = 0;
+        int hi = size - 2;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long v = ids[slot(mid)];
+            if (v < msgId) {
+                lo = mid + 1;
+            } else if (v > msgId) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -lo - 1;
     }
 
     boolean contains(long msgId) {
@@ -33,18 +69,18 @@ final class ReplayWindow {
     }
 
     int seqnoAt(int index) {
-        return seqnos[index];
+        return seqnos[slot(index)];
     }
 
     int flagsAt(int index) {
-        return flags[index] & 0xff;
+        return flags[slot(index)] & 0xff;
     }
 
     /** Adds flags to a remembered id (no-op when it is not remembered). */
     void addFlags(long msgId, int f) {
         int i = indexOf(msgId);
         if (i >= 0) {
-            flags[i] |= (byte) f;
+            flags[slot(i)] |= (byte) f;
         }
     }
 
@@ -55,14 +91,14 @@ final class ReplayWindow {
     long seqnoBefore(long msgId) {
         int i = indexOf(msgId);
         int below = i >= 0 ? i - 1 : -i - 2;
-        return below >= 0 ? seqnos[below] : NONE;
+        return below >= 0 ? seqnos[slot(below)] : NONE;
     }
 
     /** Seqno of the lowest remembered id above {@code msgId}, or {@link #NONE}. */
     long seqnoAfter(long msgId) {
         int i = indexOf(msgId);
         int above = i >= 0 ? i + 1 : -i - 1;
-        return above < size ? seqnos[above] : NONE;
+        return above < size ? seqnos[slot(above)] : NONE;
     }
 
     boolean isEmpty() {
@@ -74,11 +110,11 @@ final class ReplayWindow {
     }
 
     long first() {
-        return ids[0];
+        return ids[slot(0)];
     }
 
     long last() {
-        return ids[size - 1];
+        return ids[slot(size - 1)];
     }
 
     /** True once an id has been dropped to make room: ids below {@link #first()} are unknowable. */
@@ -90,8 +126,8 @@ final class ReplayWindow {
     void add(long msgId, int seqno, int f) {
         int pos = indexOf(msgId);
         if (pos >= 0) {
-            seqnos[pos] = seqno;
-            flags[pos] = (byte) f;
+            seqnos[slot(pos)] = seqno;
+            flags[slot(pos)] = (byte) f;
             return;
         }
         pos = -pos - 1;
@@ -100,24 +136,42 @@ final class ReplayWindow {
             if (pos == 0) {
                 return; // the new id would be the lowest, the one to drop: nothing changes
             }
-            // drop the lowest id
-            System.arraycopy(ids, 1, ids, 0, size - 1);
-            System.arraycopy(seqnos, 1, seqnos, 0, size - 1);
-            System.arraycopy(flags, 1, flags, 0, size - 1);
+            head = slot(1); // drop the lowest id
             size--;
             pos--;
         } else if (size == ids.length) {
-            int grown = Math.min(capacity, ids.length * 2);
-            ids = Arrays.copyOf(ids, grown);
-            seqnos = Arrays.copyOf(seqnos, grown);
-            flags = Arrays.copyOf(flags, grown);
+            grow();
         }
-        System.arraycopy(ids, pos, ids, pos + 1, size - pos);
-        System.arraycopy(seqnos, pos, seqnos, pos + 1, size - pos);
-        System.arraycopy(flags, pos, flags, pos + 1, size - pos);
-        ids[pos] = msgId;
-        seqnos[pos] = seqno;
-        flags[pos] = (byte) f;
+        // move the entries at and above pos up by one (none when appending, the usual case)
+        for (int i = size; i > pos; i--) {
+            int to = slot(i);
+            int from = slot(i - 1);
+            ids[to] = ids[from];
+            seqnos[to] = seqnos[from];
+            flags[to] = flags[from];
+        }
+        int at = slot(pos);
+        ids[at] = msgId;
+        seqnos[at] = seqno;
+        flags[at] = (byte) f;
         size++;
+    }
+
+    /** Doubles the arrays (a power of two, so that a full window of {@code capacity} fits), unrolling the ring. */
+    private void grow() {
+        int grown = ids.length * 2;
+        long[] i2 = new long[grown];
+        int[] s2 = new int[grown];
+        byte[] f2 = new byte[grown];
+        for (int i = 0; i < size; i++) {
+            int s = slot(i);
+            i2[i] = ids[s];
+            s2[i] = seqnos[s];
+            f2[i] = flags[s];
+        }
+        ids = i2;
+        seqnos = s2;
+        flags = f2;
+        head = 0;
     }
 }
