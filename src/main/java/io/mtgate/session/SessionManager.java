@@ -49,7 +49,10 @@ public final class SessionManager {
             return Outcome.KEY_DESTROYED;
         }
         while (true) {
-            KeySessions ks = keys.computeIfAbsent(key.id(), id -> new KeySessions(this, key));
+            KeySessions ks = keys.get(key.id()); // every message: a plain read, no bin lock
+            if (ks == null) {
+                ks = keys.computeIfAbsent(key.id(), id -> new KeySessions(this, key));
+            }
             Session s = ks.session(message.sessionId());
             if (s == null) {
                 keys.remove(key.id(), ks); // retired by a sweep in the meantime: take a fresh holder
