@@ -4,10 +4,11 @@
 Usage:
     /usr/bin/python3 telethon_handshake.py HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX]
 
-TRANSPORT: full | abridged | intermediate | obfuscated |
+TRANSPORT: full | abridged | intermediate | obfuscated | http |
            mtproxy-abridged | mtproxy-intermediate | mtproxy-randomized-intermediate
            (the mtproxy-* ones need SECRET_HEX: 16 bytes as 32 hex digits; the randomized
-           intermediate one also takes a 17-byte "dd"-prefixed secret)
+           intermediate one also takes a 17-byte "dd"-prefixed secret; http is ConnectionHttp,
+           POST /api, with its header reader fixed by telethon_http_reader.py)
 
 Runs only Telethon's auth-key creation (network/authenticator.py do_authentication over an
 MTProtoPlainSender on the chosen connection class); it never calls client.connect().
@@ -32,7 +33,7 @@ import sys
 
 CLIENT = "telethon"
 TRANSPORTS = (
-    "full", "abridged", "intermediate", "obfuscated",
+    "full", "abridged", "intermediate", "obfuscated", "http",
     "mtproxy-abridged", "mtproxy-intermediate", "mtproxy-randomized-intermediate",
 )
 
@@ -88,6 +89,7 @@ def connection_for(transport, host, port, secret_hex, dc_id, loggers):
         "abridged": c.ConnectionTcpAbridged,
         "intermediate": c.ConnectionTcpIntermediate,
         "obfuscated": c.ConnectionTcpObfuscated,
+        "http": c.ConnectionHttp,
     }
     proxied = {
         "mtproxy-abridged": c.ConnectionTcpMTProxyAbridged,
@@ -104,6 +106,8 @@ def connection_for(transport, host, port, secret_hex, dc_id, loggers):
 async def one_attempt(args, loggers, attempt_timeout):
     from telethon.network.authenticator import do_authentication
     from telethon.network.mtprotoplainsender import MTProtoPlainSender
+    import telethon_http_reader
+    telethon_http_reader.patch()
 
     conn = connection_for(args["transport"], args["host"], args["port"],
                           args["secret"], args["dc_id"], loggers)

@@ -7,8 +7,10 @@ Usage:
         (resume reads the StringSession to resume from the environment: INTEROP_SESSION)
     /usr/bin/python3 telethon_session.py create HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX]
 
-TRANSPORT: as telethon_handshake.py (full | abridged | intermediate | obfuscated |
+TRANSPORT: as telethon_handshake.py (full | abridged | intermediate | obfuscated | http |
            mtproxy-abridged | mtproxy-intermediate | mtproxy-randomized-intermediate).
+           http is Telethon's ConnectionHttp (POST /api on the same port) with its header
+           reader fixed (telethon_http_reader.py); see "On HTTP" below.
 
 fresh: TelegramClient(StringSession(), ...) with session.set_dc(2, HOST, PORT) and only our RSA
 key trusted, then steps (each is run even when an earlier one failed, as long as the connection
@@ -30,6 +32,22 @@ wrapping telethon.network.authenticator.do_authentication), then ping and get_co
 create: as resume but from an empty session (so connect() runs a handshake), then the session is
 saved (printed as "session"): a quick way to get a key for the restart drills.
 
+On HTTP every step runs and means the same, for these reasons:
+    connect, init_config, get_config, ping, pings_200: each Telethon send is one POST and each
+                      POST gets exactly one answer (the server holds an answer-less request, e.g.
+                      one carrying only acks, until Telethon's next request releases it, at most
+                      25 s: Telethon sends no http_wait), so every query is answered in some POST's
+                      answer; the 200 pings travel in a few containers of many pings each.
+    ping_delay_renewed / ping_delay_expired: the server runs the disconnect timer on the
+                      connection that carries the requests, as on TCP: not renewed, it closes that
+                      keep-alive connection after D s. Telethon sees the close exactly as on TCP
+                      (its reader hits end of stream and it reconnects), so the drop is measured
+                      the same way. What differs is only what is lost: a request held at that
+                      moment has no answer; the session keeps its unacknowledged messages for the
+                      next connection.
+    after_reconnect / resume: a new TCP connection carries the same key; the server binds it to the
+                      session of its first request.
+
 Prints exactly one JSON line on stdout:
     {"ok":<all steps ok>,"client":"telethon","mode":...,"transport":...,"layer":144,
      "auth_key_id":<signed int64>,"handshakes":<n>,"session":"...","steps":{...}}
@@ -50,7 +68,7 @@ import time
 
 CLIENT = "telethon"
 TRANSPORTS = (
-    "full", "abridged", "intermediate", "obfuscated",
+    "full", "abridged", "intermediate", "obfuscated", "http",
     "mtproxy-abridged", "mtproxy-intermediate", "mtproxy-randomized-intermediate",
 )
 API_ID = 17349  # any values: the server does not check them (no app registry)
@@ -99,6 +117,7 @@ def connection_class(transport):
         "abridged": c.ConnectionTcpAbridged,
         "intermediate": c.ConnectionTcpIntermediate,
         "obfuscated": c.ConnectionTcpObfuscated,
+        "http": c.ConnectionHttp,
         "mtproxy-abridged": c.ConnectionTcpMTProxyAbridged,
         "mtproxy-intermediate": c.ConnectionTcpMTProxyIntermediate,
         "mtproxy-randomized-intermediate": c.ConnectionTcpMTProxyRandomizedIntermediate,
@@ -275,6 +294,9 @@ async def run(mode, args, step_timeout, delay):
 
     r = Run(args, step_timeout)
     transport = args["transport"]
+    if transport == "http":
+        import telethon_http_reader
+        telethon_http_reader.patch()
     session = StringSession(os.environ.get("INTEROP_SESSION", "") if mode == "resume" else None)
     if mode == "resume" and session.auth_key is None:
         fail("INTEROP_SESSION holds no auth key", 2)

@@ -12,6 +12,7 @@ import io.mtgate.server.ConnectionRateLimiter;
 import io.mtgate.server.GatewayEvents;
 import io.mtgate.server.GatewayServer;
 import io.mtgate.server.HandshakeServices;
+import io.mtgate.transport.HttpSettings;
 import io.mtgate.transport.TransportSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -101,11 +102,21 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    TransportSettings mtgateTransportSettings(GatewayProperties props) {
+    TransportSettings mtgateTransportSettings(GatewayProperties props, HttpProperties http, SessionProperties session) {
         GatewayProperties.Tcp tcp = props.tcp();
         List<byte[]> secrets = tcp.mtproxySecrets().stream().map(GatewayConfiguration::parseSecret).toList();
         return new TransportSettings(Math.toIntExact(tcp.maxFrameSize().toBytes()), tcp.handshakeTimeout(),
-                tcp.frameStallTimeout(), secrets, props.dcId());
+                tcp.frameStallTimeout(), secrets, props.dcId(), httpSettings(http, session));
+    }
+
+    /** The hold backstop sits a margin behind the session's own bound on a held request. */
+    static HttpSettings httpSettings(HttpProperties http, SessionProperties session) {
+        long header = http.maxHeaderSize().toBytes();
+        if (header < HttpSettings.MIN_HEADER_BYTES || header > HttpSettings.MAX_HEADER_BYTES) {
+            throw new IllegalArgumentException("mtgate.http.max-header-size must be in [256B, 64KB]: " + http.maxHeaderSize());
+        }
+        return new HttpSettings((int) header, http.maxPipelinedRequests(), session.maxHttpWait().plus(http.holdMargin()),
+                http.corsAllowOrigin(), http.paths());
     }
 
     /** 32 hex digits, or 34 with the {@code dd} prefix clients use to ask for padded intermediate. */

@@ -55,8 +55,10 @@ public final class MicrometerGatewayEvents implements GatewayEvents, io.mtgate.s
             String name = kind.name().toLowerCase(java.util.Locale.ROOT);
             plain.put(kind, Counter.builder("mtproto.transports.detected")
                     .tag("transport", name).tag("obfuscated", "false").register(registry));
-            obfuscated.put(kind, Counter.builder("mtproto.transports.detected")
-                    .tag("transport", name).tag("obfuscated", "true").register(registry));
+            if (kind != TransportKind.HTTP) { // HTTP bodies are never obfuscated
+                obfuscated.put(kind, Counter.builder("mtproto.transports.detected")
+                        .tag("transport", name).tag("obfuscated", "true").register(registry));
+            }
         }
         permanentKeys = handshakes("ok", "permanent");
         temporaryKeys = handshakes("ok", "temporary");
@@ -94,7 +96,7 @@ public final class MicrometerGatewayEvents implements GatewayEvents, io.mtgate.s
 
     @Override
     public void transportDetected(TransportKind kind, boolean isObfuscated) {
-        (isObfuscated ? obfuscated : plain).get(kind).increment();
+        (isObfuscated && kind != TransportKind.HTTP ? obfuscated : plain).get(kind).increment();
     }
 
     @Override

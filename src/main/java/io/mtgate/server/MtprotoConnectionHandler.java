@@ -12,7 +12,10 @@ import io.mtgate.handshake.StoreOutcome;
 import io.mtgate.session.DecryptedMessage;
 import io.mtgate.session.EncryptedEnvelope;
 import io.mtgate.session.SessionKey;
+import io.mtgate.session.SessionLink;
 import io.mtgate.session.SessionManager;
+import io.mtgate.transport.HttpExchange;
+import io.mtgate.transport.HttpRequestFrame;
 import io.mtgate.transport.InboundFrame;
 import io.mtgate.transport.QuickAck;
 import io.mtgate.transport.TransportKind;
@@ -27,11 +30,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +46,14 @@ import org.slf4j.LoggerFactory;
  * handshake state machine, encrypted ones to their auth key. Runs on the connection's event loop;
  * anything that may block (the key store) runs on {@link HandshakeServices#blockingExecutor()}
  * and comes back to the loop.
+ *
+ * <p>On TCP a connection carries one auth key (a second one gets -404) and up to
+ * {@link #MAX_SESSIONS_PER_CONNECTION} sessions, each answered on the connection whenever it has
+ * something to say. On HTTP (checklist 1.11) each {@link HttpRequestFrame} is answered through its
+ * own exchange: handshake replies and transport errors at once, encrypted requests by their
+ * session through an {@link HttpSessionLink}; the connection is bound to the key and session of
+ * its most recent request, so a request of another key (looked up like the first) or session
+ * moves the binding, and the request the previous session still held is answered first.
  */
 public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(MtprotoConnectionHandler.class);
@@ -76,8 +90,15 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     private long awaitedKeyId;
     private long awaitingBytes;
     private long[] sessionIds = new long[0];
+    /** The key's envelope (TCP: also {@code link.envelope()}). */
+    private EncryptedEnvelope envelope;
 
-    private record PendingFrame(byte[] packet, boolean quickAck) {
+    // HTTP: the session the connection is bound to, and the connection's ping_delay_disconnect timer
+    private HttpSessionLink httpLink;
+    private ScheduledFuture<?> httpDisconnect;
+
+    /** {@code exchange}: the HTTP request it came in, null on TCP. */
+    private record PendingFrame(byte[] packet, boolean quickAck, HttpExchange exchange) {
     }
 
     public MtprotoConnectionHandler(HandshakeServices services, SessionServices sessionServices) {
@@ -103,6 +124,15 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
                 sessionServices.sessions().detach(key.id(), sessionId, link);
             }
         }
+        if (httpLink != null) {
+            httpLink.retire();
+            sessionServices.sessions().detach(httpLink.keyId(), httpLink.sessionId(), httpLink);
+            httpLink = null;
+        }
+        if (httpDisconnect != null) {
+            httpDisconnect.cancel(false);
+            httpDisconnect = null;
+        }
         awaitingKey = null;
         super.channelInactive(ctx);
     }
@@ -118,61 +148,83 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequestFrame request) {
+            onHttpRequest(ctx, request);
+            return;
+        }
         if (!(msg instanceof InboundFrame frame)) {
             ReferenceCountUtil.release(msg);
             return;
         }
         try {
-            ByteBuf content = frame.content();
-            if (content.readableBytes() < 8) {
-                fail(ctx, ERROR_NOT_FOUND);
-                return;
-            }
-            long authKeyId = content.getLongLE(content.readerIndex());
-            if (authKeyId == 0) {
-                onPlain(ctx, ByteBufUtil.getBytes(content));
-            } else if (key != null && key.id().value() == authKeyId) {
-                // The usual case: decrypt in this thread's work buffer, not in a new array per message.
-                int length = encryptedLength(content.readableBytes());
-                byte[] work = workBuffer(length);
-                content.getBytes(content.readerIndex(), work, 0, length);
-                onMessage(ctx, work, length, frame.quickAckRequested());
-            } else {
-                onEncrypted(ctx, authKeyId, ByteBufUtil.getBytes(content, content.readerIndex(),
-                        encryptedLength(content.readableBytes())), frame.quickAckRequested());
-            }
+            onPayload(ctx, frame.content(), frame.quickAckRequested(), null);
         } finally {
             frame.release();
         }
     }
 
-    private void onPlain(ChannelHandlerContext ctx, byte[] payload) {
+    /** One HTTP request: the same paths as a TCP frame, answered through its exchange; never a quick ACK. */
+    private void onHttpRequest(ChannelHandlerContext ctx, HttpRequestFrame request) {
+        try {
+            onPayload(ctx, request.content(), false, request.exchange());
+        } finally {
+            request.release();
+        }
+    }
+
+    /** {@code exchange}: the HTTP request {@code content} came in, null on TCP. */
+    private void onPayload(ChannelHandlerContext ctx, ByteBuf content, boolean quickAck, HttpExchange exchange) {
+        if (content.readableBytes() < 8) {
+            fail(ctx, ERROR_NOT_FOUND, exchange);
+            return;
+        }
+        long authKeyId = content.getLongLE(content.readerIndex());
+        if (authKeyId == 0) {
+            onPlain(ctx, ByteBufUtil.getBytes(content), exchange);
+        } else if (key != null && key.id().value() == authKeyId && awaitingKey == null) {
+            // The usual case: decrypt in this thread's work buffer, not in a new array per message.
+            // (While HTTP looks up a new key, a request of the current one must not overtake those queued.)
+            int length = encryptedLength(content.readableBytes());
+            byte[] work = workBuffer(length);
+            content.getBytes(content.readerIndex(), work, 0, length);
+            onMessage(ctx, work, length, quickAck, exchange);
+        } else {
+            onEncrypted(ctx, authKeyId, ByteBufUtil.getBytes(content, content.readerIndex(),
+                    encryptedLength(content.readableBytes())), quickAck, exchange);
+        }
+    }
+
+    private void onPlain(ChannelHandlerContext ctx, byte[] payload, HttpExchange exchange) {
         if (handshake == null) {
             handshake = new HandshakeSession(services.config(), services.dhKeys(), services.random(), services.clock());
         }
-        act(ctx, handshake.onPlainMessage(payload));
+        act(ctx, handshake.onPlainMessage(payload), exchange);
     }
 
-    private void act(ChannelHandlerContext ctx, HandshakeStep step) {
+    private void act(ChannelHandlerContext ctx, HandshakeStep step, HttpExchange exchange) {
         if (step instanceof HandshakeStep.Reply reply) {
-            ctx.writeAndFlush(new OutboundFrame(Unpooled.wrappedBuffer(reply.payload())));
+            if (exchange != null) {
+                exchange.respond(reply.payload());
+            } else {
+                ctx.writeAndFlush(new OutboundFrame(Unpooled.wrappedBuffer(reply.payload())));
+            }
         } else if (step instanceof HandshakeStep.StoreKey store) {
-            storeOffLoop(ctx, store.key());
+            storeOffLoop(ctx, store.key(), exchange);
         } else if (step instanceof HandshakeStep.Failure failure) {
             services.events().handshakeFailed(Integer.toString(failure.transportErrorCode()));
-            fail(ctx, failure.transportErrorCode());
+            fail(ctx, failure.transportErrorCode(), exchange);
         }
     }
 
-    private void storeOffLoop(ChannelHandlerContext ctx, PendingKey key) {
+    private void storeOffLoop(ChannelHandlerContext ctx, PendingKey key, HttpExchange exchange) {
         try {
             services.blockingExecutor().execute(() -> {
                 StoreOutcome outcome = store(key);
-                ctx.executor().execute(() -> afterStore(ctx, key, outcome));
+                ctx.executor().execute(() -> afterStore(ctx, key, outcome, exchange));
             });
         } catch (RejectedExecutionException e) {
             log.warn("key store queue is full: handshake refused");
-            afterStore(ctx, key, StoreOutcome.FAILED);
+            afterStore(ctx, key, StoreOutcome.FAILED, exchange);
         }
     }
 
@@ -217,7 +269,7 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         return key.media() ? AuthKeyType.MEDIA_TEMPORARY : AuthKeyType.TEMPORARY;
     }
 
-    private void afterStore(ChannelHandlerContext ctx, PendingKey key, StoreOutcome outcome) {
+    private void afterStore(ChannelHandlerContext ctx, PendingKey key, StoreOutcome outcome, HttpExchange exchange) {
         HandshakeStep step = handshake.onKeyStored(key, outcome);
         if (outcome == StoreOutcome.SAVED && step instanceof HandshakeStep.Reply) {
             sessionServices.initialSalts().record(key.authKey().id(), key.initialServerSalt(), key.createdAt());
@@ -226,7 +278,7 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
             services.events().handshakeRetry();
         }
         if (ctx.channel().isActive()) {
-            act(ctx, step);
+            act(ctx, step, exchange);
         }
     }
 
@@ -242,8 +294,9 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         return EncryptedEnvelope.OUTER_HEADER + ((frameLength - EncryptedEnvelope.OUTER_HEADER) & ~15);
     }
 
-    /** A frame for a key other than the connection's (channelRead decrypts the known key's frames itself). */
-    private void onEncrypted(ChannelHandlerContext ctx, long authKeyId, byte[] packet, boolean quickAck) {
+    /** A frame for a key other than the connection's (onPayload decrypts the known key's frames itself). */
+    private void onEncrypted(ChannelHandlerContext ctx, long authKeyId, byte[] packet, boolean quickAck,
+                             HttpExchange exchange) {
         if (awaitingKey != null) {
             awaitingBytes += packet.length;
             if (authKeyId != awaitedKeyId || awaitingKey.size() >= MAX_FRAMES_AWAITING_KEY
@@ -251,18 +304,18 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
                 ctx.close(); // a second key while the first is looked up, or a flood before the answer
                 return;
             }
-            awaitingKey.add(new PendingFrame(packet, quickAck));
+            awaitingKey.add(new PendingFrame(packet, quickAck, exchange));
             return;
         }
-        if (key != null) {
-            // One key per connection (the session binding of checklist 1.12 assumes it); a client
-            // switching keys opens a new connection.
-            fail(ctx, ERROR_NOT_FOUND);
+        if (key != null && exchange == null) {
+            // One key per TCP connection (the session binding of checklist 1.12 assumes it); a
+            // client switching keys opens a new connection. HTTP binds each request anew (1.11).
+            fail(ctx, ERROR_NOT_FOUND, null);
             return;
         }
         awaitedKeyId = authKeyId;
         awaitingKey = new ArrayDeque<>(4);
-        awaitingKey.add(new PendingFrame(packet, quickAck));
+        awaitingKey.add(new PendingFrame(packet, quickAck, exchange));
         awaitingBytes = packet.length;
         // Stop reading until the key is known: a pipelining client waits in its socket buffer,
         // not in our memory.
@@ -308,17 +361,20 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         }
         if (found.isEmpty() || found.get().isExpiredAt(services.clock().instant())) {
             services.events().unknownAuthKey();
-            fail(ctx, ERROR_NOT_FOUND);
+            fail(ctx, ERROR_NOT_FOUND, frames.peekFirst().exchange());
             return;
         }
         StoredAuthKey stored = found.get();
         key = new SessionKey(stored.id(), stored.type(), stored.expiresAt());
-        link = new ConnectionLink(ctx, EncryptedEnvelope.forKey(new io.mtgate.crypto.AuthKey(stored.body())));
+        envelope = EncryptedEnvelope.forKey(new io.mtgate.crypto.AuthKey(stored.body()));
+        if (frames.peekFirst().exchange() == null) {
+            link = new ConnectionLink(ctx, envelope);
+        }
         for (PendingFrame f : frames) {
             if (!ctx.channel().isActive()) {
                 return;
             }
-            onMessage(ctx, f.packet(), f.packet().length, f.quickAck());
+            onMessage(ctx, f.packet(), f.packet().length, f.quickAck(), f.exchange());
         }
     }
 
@@ -339,31 +395,76 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         return b;
     }
 
-    /** {@code packet[0, length)}: auth_key_id | msg_key | ciphertext; wiped once decrypted. */
-    private void onMessage(ChannelHandlerContext ctx, byte[] packet, int length, boolean quickAck) {
+    /**
+     * {@code packet[0, length)}: auth_key_id | msg_key | ciphertext; wiped once decrypted.
+     * {@code exchange}: the HTTP request it came in, null on TCP.
+     */
+    private void onMessage(ChannelHandlerContext ctx, byte[] packet, int length, boolean quickAck,
+                           HttpExchange exchange) {
         if (key.expiresAt() != null && !services.clock().instant().isBefore(key.expiresAt())) {
-            fail(ctx, ERROR_NOT_FOUND); // the temporary key expired while the connection was open
+            fail(ctx, ERROR_NOT_FOUND, exchange); // the temporary key expired while the connection was open
             return;
         }
-        Optional<DecryptedMessage> decrypted = link.envelope().decryptInPlace(packet, 0, length);
+        Optional<DecryptedMessage> decrypted = envelope.decryptInPlace(packet, 0, length);
         Arrays.fill(packet, 0, length, (byte) 0); // the plaintext: the message has its own copy of the body
         if (decrypted.isEmpty()) {
             // Length, msg_key and padding failures look the same from outside (checklist 3.3).
             services.events().envelopeRejected();
-            fail(ctx, ERROR_NOT_FOUND);
+            fail(ctx, ERROR_NOT_FOUND, exchange);
             return;
         }
         DecryptedMessage message = decrypted.get();
-        if (!trackSession(message.sessionId())) {
-            ctx.close(); // more sessions on one connection than any client uses
-            return;
+        SessionLink target;
+        if (exchange == null) {
+            if (!trackSession(message.sessionId())) {
+                ctx.close(); // more sessions on one connection than any client uses
+                return;
+            }
+            target = link;
+        } else {
+            HttpSessionLink bound = bindHttp(ctx, message.sessionId());
+            bound.expect(exchange);
+            target = bound;
         }
-        SessionManager.Outcome outcome = sessionServices.sessions().receive(key, message, link);
+        SessionManager.Outcome outcome = sessionServices.sessions().receive(key, message, target);
         if (outcome == SessionManager.Outcome.KEY_DESTROYED) {
-            fail(ctx, ERROR_NOT_FOUND);
+            fail(ctx, ERROR_NOT_FOUND, exchange);
         } else if (outcome == SessionManager.Outcome.ACCEPTED && quickAck) {
             ctx.writeAndFlush(new QuickAck(message.quickAckToken()), ctx.voidPromise());
         }
+    }
+
+    /**
+     * The link of the connection's current (key, session), after a request of it decrypted: the
+     * connection is bound to its most recent request's session (checklist 1.11). Moving the binding
+     * answers what the previous session still held on it, so answers keep request order.
+     */
+    private HttpSessionLink bindHttp(ChannelHandlerContext ctx, long sessionId) {
+        if (httpLink != null && httpLink.serves(key.id(), sessionId)) {
+            return httpLink;
+        }
+        HttpSessionLink previous = httpLink;
+        httpLink = new HttpSessionLink(ctx, envelope, key.id(), sessionId, delay -> armHttpDisconnect(ctx, delay));
+        if (previous != null) {
+            sessionServices.sessions().release(previous.keyId(), previous.sessionId(), previous);
+            previous.retire();
+        }
+        return httpLink;
+    }
+
+    /** ping_delay_disconnect on HTTP closes the connection, as on TCP (its timer is the connection's). */
+    private void armHttpDisconnect(ChannelHandlerContext ctx, Duration delay) {
+        ctx.executor().execute(() -> {
+            if (httpDisconnect != null) {
+                httpDisconnect.cancel(false);
+                httpDisconnect = null;
+            }
+            if (!delay.isZero() && !delay.isNegative() && ctx.channel().isActive()) {
+                httpDisconnect = ctx.executor().schedule(() -> {
+                    ctx.close();
+                }, delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     private boolean trackSession(long sessionId) {
@@ -381,8 +482,11 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
         return true;
     }
 
-    private static void fail(ChannelHandlerContext ctx, int code) {
-        if (ctx.channel().isActive()) {
+    /** The transport error, then close: as a frame on TCP, as the answer to {@code exchange} on HTTP. */
+    private static void fail(ChannelHandlerContext ctx, int code, HttpExchange exchange) {
+        if (exchange != null) {
+            exchange.fail(code);
+        } else if (ctx.channel().isActive()) {
             ctx.writeAndFlush(new TransportError(code)).addListener(ChannelFutureListener.CLOSE);
         }
     }

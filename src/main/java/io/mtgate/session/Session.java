@@ -870,6 +870,14 @@ final class Session implements SessionQueries {
         }
     }
 
+    /** Answers the request held on {@code link} at once (what is queued, or an empty container), then detaches it. */
+    synchronized void release(SessionLink link) {
+        if (!closed && link instanceof LongPollLink poll && turns != null && turns.containsKey(poll)) {
+            answerNow(poll);
+        }
+        detach(link);
+    }
+
     synchronized void detach(SessionLink link) {
         links.remove(link);
         if (turns != null) {

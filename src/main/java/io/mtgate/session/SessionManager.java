@@ -75,6 +75,19 @@ public final class SessionManager {
     }
 
     /**
+     * An HTTP connection moved on to another session (it is bound to the session of its most
+     * recent request, checklist 1.11): the request it still holds for this one is answered now, so
+     * that answers keep request order, and the session stops using the connection.
+     */
+    public void release(AuthKeyId key, long sessionId, SessionLink link) {
+        KeySessions ks = keys.get(key);
+        Session s = ks == null ? null : ks.existing(sessionId);
+        if (s != null) {
+            s.release(link);
+        }
+    }
+
+    /**
      * Sends a server-initiated content-related message to every live session of {@code key}; when
      * the key has none on this node it waits (bounded in count and time) for the next session.
      *

@@ -10,7 +10,7 @@ public final class PipelineNames {
     public static final String OBFUSCATION_DECODER = "mtproto.transport.obfuscation.decoder";
     /** obfuscated2 outbound AES-256-CTR encryption (only on obfuscated connections). */
     public static final String OBFUSCATION_ENCODER = "mtproto.transport.obfuscation.encoder";
-    /** The framing codec: abridged, intermediate, padded intermediate or full. */
+    /** The framing codec: abridged, intermediate, padded intermediate or full; or the HTTP codec. */
     public static final String FRAMING = "mtproto.transport.framing";
     /** The application handler consuming {@link InboundFrame}s and writing {@link OutboundFrame}s. */
     public static final String APPLICATION = "mtproto.application";

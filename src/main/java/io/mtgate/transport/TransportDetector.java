@@ -11,8 +11,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Recognises the transport from the first bytes (checklist 1.1), in this order: {@code ef}
- * abridged; {@code eeeeeeee} intermediate; {@code dddddddd} padded; HTTP methods and fake-TLS
- * (recognised, not supported yet: closed); bytes 4..8 zero: full; otherwise a 64-byte obfuscated2
+ * abridged; {@code eeeeeeee} intermediate; {@code dddddddd} padded; {@code POST}, {@code HEAD},
+ * {@code OPTIONS}: HTTP ({@link HttpApiCodec}, 1.11); {@code GET } and fake-TLS (recognised, not
+ * supported yet: closed); bytes 4..8 zero: full; otherwise a 64-byte obfuscated2
  * header (1.8). Waits for as many bytes as the decision needs, so input may be split anywhere.
  *
  * <p>Then it inserts, after itself, {@code [obfuscation decoder, obfuscation encoder,] framing},
@@ -64,8 +65,11 @@ final class TransportDetector extends AbstractTransportDecoder {
                 switchTo(ctx, TransportKind.PADDED_INTERMEDIATE, null);
                 return;
             }
-            case HTTP_HEAD, HTTP_POST, HTTP_GET, HTTP_OPTIONS ->
-                    throw new UnsupportedTransportException("HTTP transport not supported yet");
+            case HTTP_HEAD, HTTP_POST, HTTP_OPTIONS -> {
+                switchTo(ctx, TransportKind.HTTP, null);
+                return;
+            }
+            case HTTP_GET -> throw new UnsupportedTransportException("HTTP transport not supported yet");
             case FAKE_TLS -> throw new UnsupportedTransportException("fake-TLS not supported yet");
             default -> {
             }
@@ -104,13 +108,15 @@ final class TransportDetector extends AbstractTransportDecoder {
             case INTERMEDIATE -> new IntermediateCodec(settings, random, listener, timeouts);
             case PADDED_INTERMEDIATE -> new PaddedIntermediateCodec(settings, random, listener, timeouts);
             case FULL -> new FullCodec(settings, random, listener, timeouts);
+            case HTTP -> throw new IllegalArgumentException("HTTP carries no MTProto framing");
         };
     }
 
     private void switchTo(ChannelHandlerContext ctx, TransportKind kind, Obfuscated2.Accepted obfuscation) {
         ChannelPipeline p = ctx.pipeline();
         String self = ctx.name();
-        p.addAfter(self, PipelineNames.FRAMING, newCodec(kind));
+        p.addAfter(self, PipelineNames.FRAMING,
+                kind == TransportKind.HTTP ? new HttpApiCodec(settings, listener, timeouts) : newCodec(kind));
         if (obfuscation != null) {
             p.addAfter(self, PipelineNames.OBFUSCATION_ENCODER, new ObfuscationEncoder(obfuscation.encrypt()));
             p.addAfter(self, PipelineNames.OBFUSCATION_DECODER, new ObfuscationDecoder(obfuscation.decrypt()));

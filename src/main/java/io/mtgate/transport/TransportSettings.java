@@ -17,9 +17,11 @@ import java.util.Objects;
  *                           obfuscated2 keys; may be empty. Copied.
  * @param dcId               this server's DC id; an MTProxy (secret-keyed) client naming another DC
  *                           in its header gets -444 and is closed
+ * @param http               limits and headers of the HTTP transport (its bodies are bounded by
+ *                           {@code maxFrameBytes})
  */
 public record TransportSettings(int maxFrameBytes, Duration handshakeTimeout, Duration frameStallTimeout,
-                                List<byte[]> mtproxySecrets, int dcId) {
+                                List<byte[]> mtproxySecrets, int dcId, HttpSettings http) {
     public static final int SECRET_BYTES = 16;
     /** Largest maxFrameBytes accepted (tdlib refuses to send 16 MiB and more). */
     public static final int MAX_FRAME_LIMIT = 16 * 1024 * 1024;
@@ -42,6 +44,13 @@ public record TransportSettings(int maxFrameBytes, Duration handshakeTimeout, Du
         if (dcId <= 0 || dcId >= 10_000) {
             throw new IllegalArgumentException("dcId must be in [1, 9999]: " + dcId);
         }
+        Objects.requireNonNull(http, "http");
+    }
+
+    /** With {@link HttpSettings#defaults()}. */
+    public TransportSettings(int maxFrameBytes, Duration handshakeTimeout, Duration frameStallTimeout,
+                             List<byte[]> mtproxySecrets, int dcId) {
+        this(maxFrameBytes, handshakeTimeout, frameStallTimeout, mtproxySecrets, dcId, HttpSettings.defaults());
     }
 
     /** 1 MiB frames, 30 s handshake and stall timeouts, no MTProxy secrets, DC 2. */
@@ -50,11 +59,15 @@ public record TransportSettings(int maxFrameBytes, Duration handshakeTimeout, Du
     }
 
     public TransportSettings withMtproxySecrets(List<byte[]> secrets) {
-        return new TransportSettings(maxFrameBytes, handshakeTimeout, frameStallTimeout, secrets, dcId);
+        return new TransportSettings(maxFrameBytes, handshakeTimeout, frameStallTimeout, secrets, dcId, http);
     }
 
     public TransportSettings withMaxFrameBytes(int max) {
-        return new TransportSettings(max, handshakeTimeout, frameStallTimeout, mtproxySecrets, dcId);
+        return new TransportSettings(max, handshakeTimeout, frameStallTimeout, mtproxySecrets, dcId, http);
+    }
+
+    public TransportSettings withHttp(HttpSettings settings) {
+        return new TransportSettings(maxFrameBytes, handshakeTimeout, frameStallTimeout, mtproxySecrets, dcId, settings);
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -40,12 +40,18 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Telethon and GramJS, unmodified, run their encrypted session against the whole application on
- * every TCP transport each supports (scripts {@code src/test/interop/telethon_session.py} and
+ * every transport each supports (scripts {@code src/test/interop/telethon_session.py} and
  * {@code src/test/interop/gramjs/session.js}): their own {@code connect()}, {@code help.getConfig}
  * answered in the client's own layer, ping, 200 concurrent pings, {@code ping_delay_disconnect}
  * (closed after the delay, kept open while renewed), the client's own reconnect with the same key,
  * and a new process resuming the saved StringSession without a handshake (the server's
  * {@code mtproto.handshakes} counter must not move while the resumed clients run).
+ *
+ * <p>Telethon also runs over HTTP ({@code http}: {@code POST /api} on the same port), with every
+ * step: each of its sends is one request and each request gets one answer (held, when it carries
+ * nothing to answer, until the next request releases it), and ping_delay_disconnect closes the
+ * keep-alive connection that carries the requests after the delay, as on TCP, which Telethon sees
+ * as the same end of stream; the script's docstring gives the reasoning step by step.
  *
  * <p>All fresh runs go first (a few in parallel), then all resumed runs; each script prints one
  * JSON line with a result per step, and each step is one dynamic test here. A missing client fails.
@@ -170,6 +176,7 @@ class RealClientSessionTest {
                 () -> assertEquals(200, fresh.okStep("pings_200").path("answered").asInt(-1))));
         t.add(test("ping_delay_disconnect renewed before the delay: not closed",
                 () -> fresh.okStep("ping_delay_renewed")));
+        // On HTTP too: the timer runs on the connection carrying the requests (telethon_session.py, "On HTTP").
         t.add(test("ping_delay_disconnect not renewed: closed after the delay", () -> {
             double after = fresh.okStep("ping_delay_expired").path("dropped_after_s").asDouble(-1);
             assertTrue(after >= DISCONNECT_DELAY - 0.5 && after <= DISCONNECT_DELAY + 3,

@@ -56,9 +56,10 @@ class BadInputAndTimeoutTest {
         assertRejected(h, CloseReason.WRONG_DC);
     }
 
+    /** POST, HEAD and OPTIONS are the HTTP transport (HttpTransportTest); GET is not a transport here yet. */
     @ParameterizedTest
-    @ValueSource(strings = {"POST /api HTTP/1.1\r\n", "GET / HTTP/1.1\r\n", "HEAD / HTTP/1.1", "OPTIONS * HTTP/1.1"})
-    void httpIsNotSupportedYet(String request) {
+    @ValueSource(strings = {"GET / HTTP/1.1\r\n"})
+    void httpGetIsNotSupportedYet(String request) {
         Harness h = new Harness(TransportSettings.defaults());
         h.write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         assertRejected(h, CloseReason.UNSUPPORTED_TRANSPORT);

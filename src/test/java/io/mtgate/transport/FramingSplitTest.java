@@ -27,6 +27,9 @@ class FramingSplitTest {
     static Stream<Arguments> modes() {
         List<Arguments> out = new ArrayList<>();
         for (TransportKind kind : TransportKind.values()) {
+            if (kind == TransportKind.HTTP) {
+                continue; // no framing: HttpTransportTest
+            }
             for (Mode mode : Mode.values()) {
                 if (kind != TransportKind.FULL || mode == Mode.PLAIN) {
                     out.add(Arguments.of(kind, mode));

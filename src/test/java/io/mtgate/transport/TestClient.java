@@ -65,6 +65,7 @@ public final class TestClient {
                 case INTERMEDIATE -> le(0xeeeeeeee);
                 case PADDED_INTERMEDIATE -> le(0xdddddddd);
                 case FULL -> new byte[0];
+                case HTTP -> throw new IllegalArgumentException("HTTP has no MTProto framing");
             };
             return;
         }
