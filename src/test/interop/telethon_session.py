@@ -37,7 +37,7 @@ On HTTP every step runs and means the same, for these reasons:
                       POST gets exactly one answer (the server holds an answer-less request, e.g.
                       one carrying only acks, until Telethon's next request releases it, at most
                       25 s: Telethon sends no http_wait), so every query is answered in some POST's
-                      answer; the 200 pings travel in a few containers of many pings each.
+                      answer; the 200 pings travel in Telethon's containers, a few POSTs.
     ping_delay_renewed / ping_delay_expired: the server runs the disconnect timer on the
                       connection that carries the requests, as on TCP: not renewed, it closes that
                       keep-alive connection after D s. Telethon sees the close exactly as on TCP
