@@ -333,6 +333,29 @@ class HttpOverWireTest {
     }
 
     @Test
+    void aRequestOfAnotherKeyIsLookedUpAndTheConnectionMovesToIt() {
+        ClientSession a;
+        ClientSession b;
+        try (HttpConnection one = new HttpConnection(server.boundPort());
+             HttpConnection two = new HttpConnection(server.boundPort())) {
+            a = handshake(one);
+            b = handshake(two);
+        }
+        try (HttpConnection http = new HttpConnection(server.boundPort())) {
+            a.open(http.exchange(a.message(new Ping(1), false)));
+            http.post(a.container(List.of(new MsgsAck(List.of()), new HttpWait(0, 0, 20_000)), null));
+            http.post(b.message(new Ping(2), false));
+            Response first = http.read();
+            Response second = http.read();
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(a.open(first.body())).as("key A's held request, answered when B's came").isEmpty();
+            assertThat(ctors(b.open(second.body()))).contains(Pong.CONSTRUCTOR_ID);
+            assertThat(ctors(a.open(http.exchange(a.message(new Ping(3), false))))).as("and back to A")
+                    .contains(Pong.CONSTRUCTOR_ID);
+        }
+    }
+
+    @Test
     void anUnknownAuthKeyIsStatus404ThenClose() {
         try (HttpConnection http = new HttpConnection(server.boundPort())) {
             byte[] key = new byte[256];
