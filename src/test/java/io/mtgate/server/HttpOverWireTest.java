@@ -371,6 +371,31 @@ class HttpOverWireTest {
     }
 
     @Test
+    void aConnectionOverTheRateLimitGets429ThenClose() {
+        HandshakeServices services = new HandshakeServices(
+                new HandshakeConfig(List.of(rsa), WireClient.DC, Duration.ofDays(1), Duration.ofMinutes(10), 8),
+                DhKeySource.onDemand(RANDOM), RANDOM, InstantSource.system(), new InMemoryAuthKeyStore(),
+                Runnable::run, GatewayEvents.NONE);
+        ConnectionRateLimiter one = new ConnectionRateLimiter(1, Duration.ofMinutes(10), 100, InstantSource.system());
+        try (GatewayServer limited = new GatewayServer("127.0.0.1", 0, TransportSettings.defaults(), services,
+                TestSessionServices.create(), one)) {
+            limited.start();
+            TestClient client = new TestClient(new SecureRandom(), rsa.modulus(), rsa.publicExponent(), rsa.fingerprint());
+            byte[] reqPq = client.reqPqMulti();
+            try (HttpConnection first = new HttpConnection(limited.boundPort())) {
+                assertThat(first.exchange(reqPq)).isNotEmpty();
+            }
+            try (HttpConnection second = new HttpConnection(limited.boundPort())) {
+                second.post(reqPq);
+                Response r = second.read();
+                assertThat(r.status()).isEqualTo(429);
+                assertThat(r.body()).containsExactly(0x53, 0xfe, 0xff, 0xff); // -429 LE
+                assertThat(second.closedByServer()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void http10GetsItsAnswerThenTheConnectionCloses() {
         try (HttpConnection http = new HttpConnection(server.boundPort())) {
             TestClient client = new TestClient(new SecureRandom(), rsa.modulus(), rsa.publicExponent(), rsa.fingerprint());

@@ -92,7 +92,8 @@ class HttpTransportTest {
 
         Http write(byte[] bytes, int from, int to) {
             if (to > from && channel.isOpen()) {
-                channel.writeInbound(Unpooled.copiedBuffer(bytes, from, to - from));
+                // from the channel's allocator, so that the leak detector tracks what the codec keeps of it
+                channel.writeInbound(channel.alloc().buffer(to - from).writeBytes(bytes, from, to - from));
             }
             return this;
         }
