@@ -116,7 +116,7 @@ public class GatewayConfiguration {
             throw new IllegalArgumentException("mtgate.http.max-header-size must be in [256B, 64KB]: " + http.maxHeaderSize());
         }
         return new HttpSettings((int) header, http.maxPipelinedRequests(), session.maxHttpWait().plus(http.holdMargin()),
-                http.corsAllowOrigin(), http.paths());
+                http.idleTimeout(), http.corsAllowOrigin(), http.paths());
     }
 
     /** 32 hex digits, or 34 with the {@code dd} prefix clients use to ask for padded intermediate. */

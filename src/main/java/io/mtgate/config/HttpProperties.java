@@ -24,6 +24,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxHeaderSize         request line plus headers of one request (414 / 431 beyond)
  * @param maxPipelinedRequests  requests of one connection waiting for their answers; at the limit
  *                              the connection is not read until the oldest is answered
+ * @param idleTimeout           a keep-alive connection with no request in flight is closed after
+ *                              this; longer than Telethon's 60-s keep-alive ping, so such a client
+ *                              keeps its connection as on TCP
  * @param holdMargin            added to {@code mtgate.session.max-http-wait}: a request still
  *                              unanswered after both closes its connection (a backstop; the session
  *                              answers every request by max-http-wait)
@@ -37,6 +40,7 @@ public record HttpProperties(
         String corsAllowOrigin,
         @NotNull @DefaultValue("8KB") DataSize maxHeaderSize,
         @Min(1) @Max(1024) @DefaultValue("16") int maxPipelinedRequests,
+        @NotNull @DurationMin(seconds = 1) @DurationMax(hours = 1) @DefaultValue("75s") Duration idleTimeout,
         @NotNull @DurationMin(seconds = 1) @DurationMax(minutes = 10) @DefaultValue("10s") Duration holdMargin,
         @NotEmpty @DefaultValue({"/api", "/apiw1"}) List<@NotNull @Pattern(regexp = "/[\\x21-\\x3e\\x40-\\x7e]{0,255}",
                 message = "a path starts with / and is visible ASCII without '?'") String> paths) {

@@ -18,7 +18,7 @@ public enum CloseReason {
     FRAME_STALL_TIMEOUT,
     /** HTTP: a malformed request (400, 411, 501, 505), or a head or body over its limit (413, 414, 431). */
     INVALID_HTTP_REQUEST,
-    /** HTTP: no request in flight and none started within the handshake timeout (keep-alive idle). */
+    /** HTTP: no request in flight and none started within {@link HttpSettings#idleTimeout()} (keep-alive idle). */
     HTTP_IDLE_TIMEOUT,
     /** HTTP: a request stayed unanswered beyond the hold backstop ({@link HttpSettings#maxHold()}). */
     HTTP_HOLD_EXPIRED

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * stops reading. Timeouts: the handshake and stall timers of {@link TransportTimeouts} see a
  * complete request as a frame and a partly received one as a started frame; a request held by the
  * session (nothing buffered) runs no timer but the {@link HttpSettings#maxHold()} backstop; a
- * connection with no request in flight and nothing buffered is closed after the handshake timeout.
+ * connection with no request in flight and nothing buffered is closed after
+ * {@link HttpSettings#idleTimeout()}.
  * The application's stray writes: a {@link TransportError} becomes an answer in order (then
  * close), a {@link QuickAck} is dropped (HTTP has none), an {@link OutboundFrame} is refused.
  */
@@ -67,7 +68,7 @@ final class HttpApiCodec extends AbstractTransportDecoder implements ChannelOutb
         super(listener, null); // progress is reported here: a paused pipeline is not a stalled frame
         this.http = settings.http();
         this.maxBody = settings.maxFrameBytes();
-        this.idleNanos = settings.handshakeTimeout().toNanos();
+        this.idleNanos = http.idleTimeout().toNanos();
         this.progress = timeouts;
     }
 

@@ -17,12 +17,14 @@ import java.util.Objects;
  * @param maxHold         backstop for one unanswered request: the session answers every request
  *                        within {@code mtgate.session.max-http-wait}; one still unanswered after
  *                        this closes the connection (its answers could never go out in order)
+ * @param idleTimeout     a keep-alive connection with no request in flight and nothing buffered
+ *                        is closed after this (the server can say nothing on it)
  * @param corsAllowOrigin {@code Access-Control-Allow-Origin} of every response (browsers' web
  *                        clients); empty for no CORS headers at all
  * @param paths           request paths that carry MTProto; any other path gets 404
  */
-public record HttpSettings(int maxHeaderBytes, int maxPipelined, Duration maxHold, String corsAllowOrigin,
-                           List<String> paths) {
+public record HttpSettings(int maxHeaderBytes, int maxPipelined, Duration maxHold, Duration idleTimeout,
+                           String corsAllowOrigin, List<String> paths) {
     public static final int MIN_HEADER_BYTES = 256;
     public static final int MAX_HEADER_BYTES = 64 * 1024;
 
@@ -36,6 +38,10 @@ public record HttpSettings(int maxHeaderBytes, int maxPipelined, Duration maxHol
         Objects.requireNonNull(maxHold, "maxHold");
         if (maxHold.isNegative() || maxHold.isZero()) {
             throw new IllegalArgumentException("maxHold must be positive: " + maxHold);
+        }
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
         }
         Objects.requireNonNull(corsAllowOrigin, "corsAllowOrigin");
         for (int i = 0; i < corsAllowOrigin.length(); i++) {
@@ -58,10 +64,11 @@ public record HttpSettings(int maxHeaderBytes, int maxPipelined, Duration maxHol
 
     /**
      * 8 KiB heads, 16 pipelined requests, 70 s hold (the session's 60 s max-http-wait plus a
-     * margin), {@code Access-Control-Allow-Origin: *}, paths {@code /api} and {@code /apiw1} (the
-     * path Telegram's web clients use for HTTP).
+     * margin), 75 s keep-alive idleness, {@code Access-Control-Allow-Origin: *}, paths {@code /api}
+     * and {@code /apiw1} (the path Telegram's web clients use for HTTP).
      */
     public static HttpSettings defaults() {
-        return new HttpSettings(8 * 1024, 16, Duration.ofSeconds(70), "*", List.of("/api", "/apiw1"));
+        return new HttpSettings(8 * 1024, 16, Duration.ofSeconds(70), Duration.ofSeconds(75), "*",
+                List.of("/api", "/apiw1"));
     }
 }

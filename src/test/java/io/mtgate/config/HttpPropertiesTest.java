@@ -30,15 +30,17 @@ class HttpPropertiesTest {
         runner.run(ctx -> {
             HttpSettings s = GatewayConfiguration.httpSettings(ctx.getBean(HttpProperties.class),
                     ctx.getBean(SessionProperties.class));
-            assertThat(s).isEqualTo(new HttpSettings(8192, 16, Duration.ofSeconds(70), "*", List.of("/api", "/apiw1")));
+            assertThat(s).isEqualTo(new HttpSettings(8192, 16, Duration.ofSeconds(70), Duration.ofSeconds(75), "*",
+                    List.of("/api", "/apiw1")));
         });
         runner.withPropertyValues("mtgate.session.max-http-wait=30s", "mtgate.http.hold-margin=5s",
                 "mtgate.http.cors-allow-origin=https://web.example", "mtgate.http.paths=/api",
-                "mtgate.http.max-header-size=16KB", "mtgate.http.max-pipelined-requests=4").run(ctx -> {
+                "mtgate.http.max-header-size=16KB", "mtgate.http.max-pipelined-requests=4",
+                "mtgate.http.idle-timeout=2m").run(ctx -> {
                     HttpSettings s = GatewayConfiguration.httpSettings(ctx.getBean(HttpProperties.class),
                             ctx.getBean(SessionProperties.class));
-                    assertThat(s).isEqualTo(new HttpSettings(16384, 4, Duration.ofSeconds(35), "https://web.example",
-                            List.of("/api")));
+                    assertThat(s).isEqualTo(new HttpSettings(16384, 4, Duration.ofSeconds(35), Duration.ofMinutes(2),
+                            "https://web.example", List.of("/api")));
                 });
         runner.withPropertyValues("mtgate.http.cors-allow-origin=").run(ctx ->
                 assertThat(ctx.getBean(HttpProperties.class).corsAllowOrigin()).isEmpty());
@@ -47,7 +49,8 @@ class HttpPropertiesTest {
     @Test
     void refusals() {
         for (String bad : new String[] {"mtgate.http.cors-allow-origin=a b", "mtgate.http.paths=api",
-                "mtgate.http.paths=/a?b", "mtgate.http.max-pipelined-requests=0", "mtgate.http.hold-margin=0s"}) {
+                "mtgate.http.paths=/a?b", "mtgate.http.max-pipelined-requests=0", "mtgate.http.hold-margin=0s",
+                "mtgate.http.idle-timeout=0s"}) {
             runner.withPropertyValues(bad).run(ctx -> {
                 assertThat(ctx).as(bad).hasFailed();
                 assertThat(ctx.getStartupFailure()).as(bad).hasStackTraceContaining("mtgate.http");

@@ -1,6 +1,7 @@
 package io.mtgate.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(LeakDetectionExtension.class)
 class HttpTransportTest {
     private static final int MAX_BODY = 1024;
-    private static final HttpSettings HTTP = new HttpSettings(512, 4, Duration.ofSeconds(70), "*", List.of("/api", "/apiw1"));
+    private static final HttpSettings HTTP = new HttpSettings(512, 4, Duration.ofSeconds(70), Duration.ofSeconds(40), "*",
+            List.of("/api", "/apiw1"));
     private static final TransportSettings SETTINGS = new TransportSettings(MAX_BODY, Duration.ofSeconds(30),
             Duration.ofSeconds(20), List.of(), 2, HTTP);
 
@@ -424,14 +426,15 @@ class HttpTransportTest {
 
     @Test
     void theAllowedOriginIsConfigurableOrOff() {
-        Http one = new Http(SETTINGS.withHttp(new HttpSettings(512, 4, Duration.ofSeconds(70), "https://web.example",
-                List.of("/api"))));
+        Http one = new Http(SETTINGS.withHttp(new HttpSettings(512, 4, Duration.ofSeconds(70), Duration.ofSeconds(40),
+                "https://web.example", List.of("/api"))));
         one.echo().write(post(body(8, 1), ""));
         Response r = one.only();
         assertThat(r.header("access-control-allow-origin")).isEqualTo("https://web.example");
         assertThat(r.header("vary")).isEqualTo("Origin");
 
-        Http off = new Http(SETTINGS.withHttp(new HttpSettings(512, 4, Duration.ofSeconds(70), "", List.of("/api"))));
+        Http off = new Http(SETTINGS.withHttp(new HttpSettings(512, 4, Duration.ofSeconds(70), Duration.ofSeconds(40), "",
+                List.of("/api"))));
         off.echo().write(post(body(8, 1), ""));
         off.write("OPTIONS /api HTTP/1.1\r\n\r\n");
         List<Response> rs = off.responses();
@@ -624,14 +627,14 @@ class HttpTransportTest {
     }
 
     @Test
-    void anIdleKeepAliveConnectionIsClosedAfterTheHandshakeTimeout() {
+    void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() {
         Http h = new Http().echo();
         h.write(post(body(8, 1), ""));
         h.written();
-        h.channel.advanceTimeBy(29, TimeUnit.SECONDS);
+        h.channel.advanceTimeBy(39, TimeUnit.SECONDS);
         h.channel.runScheduledPendingTasks();
         h.write(post(body(8, 2), ""));
-        h.channel.advanceTimeBy(29, TimeUnit.SECONDS);
+        h.channel.advanceTimeBy(39, TimeUnit.SECONDS);
         h.channel.runScheduledPendingTasks();
         assertThat(h.channel.isOpen()).as("each request restarts the idle time").isTrue();
         h.channel.advanceTimeBy(1, TimeUnit.SECONDS);
@@ -661,13 +664,12 @@ class HttpTransportTest {
 
     @Test
     void settingsAreChecked() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HttpSettings(100, 4, Duration.ofSeconds(1), "*", List.of("/api")))
-                .isInstanceOf(IllegalArgumentException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HttpSettings(512, 4, Duration.ofSeconds(1), "a\r\nb", List.of("/api")))
-                .isInstanceOf(IllegalArgumentException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HttpSettings(512, 4, Duration.ofSeconds(1), "*", List.of("api")))
-                .isInstanceOf(IllegalArgumentException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HttpSettings(512, 0, Duration.ofSeconds(1), "*", List.of("/api")))
-                .isInstanceOf(IllegalArgumentException.class);
+        Duration s = Duration.ofSeconds(1);
+        List<String> api = List.of("/api");
+        assertThatThrownBy(() -> new HttpSettings(100, 4, s, s, "*", api)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HttpSettings(512, 4, s, s, "a\r\nb", api)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HttpSettings(512, 4, s, s, "*", List.of("api"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HttpSettings(512, 0, s, s, "*", api)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HttpSettings(512, 4, s, Duration.ZERO, "*", api)).isInstanceOf(IllegalArgumentException.class);
     }
 }
