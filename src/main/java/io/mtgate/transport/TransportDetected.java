@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * User event fired through the pipeline (from the detector's position towards the application)
- * once the transport of a connection is known, before the first {@link InboundFrame}.
+ * once the transport of a connection is known, before the first {@link InboundFrame} (or
+ * {@link HttpRequestFrame}, for {@link TransportKind#HTTP}).
  *
  * @param kind       the framing in use
  * @param obfuscated whether the stream is wrapped in obfuscated2 AES-256-CTR

@@ -19,6 +19,9 @@ import java.util.random.RandomGenerator;
  * {@link InboundFrame}s, and writes {@link OutboundFrame}, {@link QuickAck} and
  * {@link TransportError}. Protocol violations and timeouts close the connection and are reported
  * to the {@link TransportListener}; they are not fired as exceptions.
+ *
+ * <p>On an HTTP connection FRAMING is the HTTP codec and the application receives
+ * {@link HttpRequestFrame}s instead, each answered through its {@link HttpExchange}.
  */
 public final class TransportPipeline {
     private static final RandomGenerator DEFAULT_RANDOM = new SecureRandom();
