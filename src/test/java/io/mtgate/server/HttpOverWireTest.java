@@ -53,6 +53,7 @@ class HttpOverWireTest {
     static final SecureRandom RANDOM = new SecureRandom();
     static RsaKey rsa;
     static GatewayServer server;
+    static SessionServices sessions;
 
     @BeforeAll
     static void start() {
@@ -62,7 +63,8 @@ class HttpOverWireTest {
                 DhKeySource.onDemand(RANDOM), RANDOM, InstantSource.system(), new InMemoryAuthKeyStore(),
                 Runnable::run, GatewayEvents.NONE);
         ConnectionRateLimiter off = new ConnectionRateLimiter(0, Duration.ofSeconds(1), 1, InstantSource.system());
-        server = new GatewayServer("127.0.0.1", 0, TransportSettings.defaults(), services, TestSessionServices.create(),
+        sessions = TestSessionServices.create();
+        server = new GatewayServer("127.0.0.1", 0, TransportSettings.defaults(), services, sessions,
                 off, 2, NetTransport.AUTO);
         server.start();
     }
@@ -71,6 +73,7 @@ class HttpOverWireTest {
     static void stop() {
         server.close();
         server = null;
+        sessions = null;
         rsa = null;
     }
 
@@ -314,6 +317,23 @@ class HttpOverWireTest {
             List<byte[]> pong = s.open(second.body());
             assertThat(ctors(pong)).containsExactly(Pong.CONSTRUCTOR_ID);
             assertThat(((Pong) ClientSession.decoded(pong.get(0))).pingId()).isEqualTo(77);
+        }
+    }
+
+    @Test
+    void aPushFromAnotherThreadAnswersTheHeldRequestAtOnce() throws InterruptedException {
+        try (HttpConnection http = new HttpConnection(server.boundPort())) {
+            ClientSession s = handshake(http);
+            s.open(http.exchange(s.message(new Ping(1), false)));
+            http.post(s.container(List.of(new MsgsAck(List.of()), new HttpWait(0, 0, 20_000)), null));
+            Thread.sleep(300); // the request reaches the session and is held: nothing to say yet
+            long t0 = System.nanoTime();
+            byte[] pushed = Tl.serialize(new Pong(123, 456)); // any TL object will do as a server message
+            assertThat(sessions.sessions().push(s.key.id(), s.sessionId, pushed)).isTrue();
+            List<byte[]> answer = s.open(http.read().body());
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("answered when the push came, not after 20 s")
+                    .isLessThan(5_000L);
+            assertThat(answer).anySatisfy(m -> assertThat(m).isEqualTo(pushed));
         }
     }
 
