@@ -416,6 +416,25 @@ class HttpOverWireTest {
     }
 
     @Test
+    void aBodyThatIsNoMtprotoMessageOrFailsTheEnvelopeIs404ThenClose() {
+        try (HttpConnection http = new HttpConnection(server.boundPort())) {
+            http.post(new byte[4]);
+            assertThat(http.read().status()).isEqualTo(404);
+            assertThat(http.closedByServer()).isTrue();
+        }
+        try (HttpConnection http = new HttpConnection(server.boundPort())) {
+            ClientSession s = handshake(http);
+            byte[] packet = s.message(new Ping(1), false);
+            packet[packet.length - 1] ^= 1; // the msg_key no longer matches
+            http.post(packet);
+            Response r = http.read();
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.headers().get("connection")).isEqualTo("close");
+            assertThat(http.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void http10GetsItsAnswerThenTheConnectionCloses() {
         try (HttpConnection http = new HttpConnection(server.boundPort())) {
             TestClient client = new TestClient(new SecureRandom(), rsa.modulus(), rsa.publicExponent(), rsa.fingerprint());
