@@ -29,6 +29,7 @@ public final class MicrometerGatewayEvents implements GatewayEvents, io.mtgate.s
     private final Counter opened;
     private final Map<TransportKind, Counter> plain = new EnumMap<>(TransportKind.class);
     private final Map<TransportKind, Counter> obfuscated = new EnumMap<>(TransportKind.class);
+    private final Map<TransportKind, Counter> webSocket = new EnumMap<>(TransportKind.class);
     private final Counter permanentKeys;
     private final Counter temporaryKeys;
     private final Counter retries;
@@ -54,10 +55,13 @@ public final class MicrometerGatewayEvents implements GatewayEvents, io.mtgate.s
         for (TransportKind kind : TransportKind.values()) {
             String name = kind.name().toLowerCase(java.util.Locale.ROOT);
             plain.put(kind, Counter.builder("mtproto.transports.detected")
-                    .tag("transport", name).tag("obfuscated", "false").register(registry));
-            if (kind != TransportKind.HTTP) { // HTTP bodies are never obfuscated
+                    .tag("transport", name).tag("obfuscated", "false").tag("websocket", "false").register(registry));
+            if (kind != TransportKind.HTTP) { // HTTP bodies are never obfuscated, and never in a WebSocket
                 obfuscated.put(kind, Counter.builder("mtproto.transports.detected")
-                        .tag("transport", name).tag("obfuscated", "true").register(registry));
+                        .tag("transport", name).tag("obfuscated", "true").tag("websocket", "false").register(registry));
+                // over WebSocket obfuscation is mandatory (checklist 1.10): no plain WebSocket counter
+                webSocket.put(kind, Counter.builder("mtproto.transports.detected")
+                        .tag("transport", name).tag("obfuscated", "true").tag("websocket", "true").register(registry));
             }
         }
         permanentKeys = handshakes("ok", "permanent");
@@ -95,8 +99,9 @@ public final class MicrometerGatewayEvents implements GatewayEvents, io.mtgate.s
     }
 
     @Override
-    public void transportDetected(TransportKind kind, boolean isObfuscated) {
-        (isObfuscated && kind != TransportKind.HTTP ? obfuscated : plain).get(kind).increment();
+    public void transportDetected(TransportKind kind, boolean isObfuscated, boolean overWebSocket) {
+        (overWebSocket && kind != TransportKind.HTTP ? webSocket
+                : isObfuscated && kind != TransportKind.HTTP ? obfuscated : plain).get(kind).increment();
     }
 
     @Override

@@ -17,7 +17,8 @@ public interface GatewayEvents {
     default void connectionClosed() {
     }
 
-    default void transportDetected(TransportKind kind, boolean obfuscated) {
+    /** @param webSocket the connection carries the stream in WebSocket messages (then always obfuscated) */
+    default void transportDetected(TransportKind kind, boolean obfuscated, boolean webSocket) {
     }
 
     /** The transport layer closed a connection on its own (bad framing, timeout, wrong DC...). */

@@ -73,7 +73,7 @@ public final class GatewayServer implements AutoCloseable {
             loops = null;
             throw e;
         }
-        log.info("MTProto TCP listener on {} (abridged, intermediate, padded intermediate, full, obfuscated2{}, HTTP); {} event loop(s), {}",
+        log.info("MTProto TCP listener on {} (abridged, intermediate, padded intermediate, full, obfuscated2{}, HTTP, WebSocket /apiws); {} event loop(s), {}",
                 describe(server.address()), transport.mtproxySecrets().isEmpty() ? "" : ", MTProxy secrets",
                 eventLoops, server.channel().getClass().getSimpleName());
     }

@@ -140,7 +140,7 @@ public final class MtprotoConnectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof TransportDetected detected) {
-            services.events().transportDetected(detected.kind(), detected.obfuscated());
+            services.events().transportDetected(detected.kind(), detected.obfuscated(), detected.webSocket());
             paddedTransport = detected.kind() == TransportKind.PADDED_INTERMEDIATE;
         }
         super.userEventTriggered(ctx, evt);

@@ -8,6 +8,12 @@ public enum CloseReason {
     INVALID_OBFUSCATION_HEADER,
     /** An MTProxy client named a DC other than ours (after -444 was sent). */
     WRONG_DC,
+    /**
+     * A {@code GET} that is not a valid WebSocket upgrade to {@code /apiws} (checklist 1.10): wrong
+     * path, no {@code binary} subprotocol, not an upgrade, a body, oversize or malformed request
+     * line or headers. Answered with an HTTP error status, then closed.
+     */
+    WEBSOCKET_REFUSED,
     FRAME_TOO_LARGE,
     INVALID_FRAME,
     BAD_CRC,

@@ -12,9 +12,13 @@ import java.util.random.RandomGenerator;
 /**
  * Recognises the transport from the first bytes (checklist 1.1), in this order: {@code ef}
  * abridged; {@code eeeeeeee} intermediate; {@code dddddddd} padded; {@code POST}, {@code HEAD},
- * {@code OPTIONS}: HTTP ({@link HttpApiCodec}, 1.11); {@code GET } and fake-TLS (recognised, not
- * supported yet: closed); bytes 4..8 zero: full; otherwise a 64-byte obfuscated2
- * header (1.8). Waits for as many bytes as the decision needs, so input may be split anywhere.
+ * {@code OPTIONS}: HTTP ({@link HttpApiCodec}, 1.11); {@code GET } a WebSocket upgrade
+ * ({@link WebSocketTransport}, 1.10); fake-TLS (recognised, not supported yet: closed); bytes 4..8
+ * zero: full; otherwise a 64-byte obfuscated2 header (1.8). Waits for as many bytes as the decision
+ * needs, so input may be split anywhere.
+ *
+ * <p>Inside a WebSocket a second detector runs on the stream of its messages and accepts only
+ * obfuscated2 (1.10): any start it would recognise as another transport (HTTP included) is refused.
  *
  * <p>Then it inserts, after itself, {@code [obfuscation decoder, obfuscation encoder,] framing},
  * fires {@link TransportDetected} and removes itself; bytes received beyond the prologue are
@@ -31,12 +35,19 @@ final class TransportDetector extends AbstractTransportDecoder {
 
     private final TransportSettings settings;
     private final RandomGenerator random;
+    private final boolean overWebSocket;
 
     TransportDetector(TransportSettings settings, RandomGenerator random, TransportListener listener,
                       TransportTimeouts timeouts) {
+        this(settings, random, listener, timeouts, false);
+    }
+
+    TransportDetector(TransportSettings settings, RandomGenerator random, TransportListener listener,
+                      TransportTimeouts timeouts, boolean overWebSocket) {
         super(listener, timeouts);
         this.settings = settings;
         this.random = random;
+        this.overWebSocket = overWebSocket;
     }
 
     @Override
@@ -66,10 +77,17 @@ final class TransportDetector extends AbstractTransportDecoder {
                 return;
             }
             case HTTP_HEAD, HTTP_POST, HTTP_OPTIONS -> {
-                switchTo(ctx, TransportKind.HTTP, null);
+                switchTo(ctx, TransportKind.HTTP, null); // refused inside a WebSocket (not obfuscated)
                 return;
             }
-            case HTTP_GET -> throw new UnsupportedTransportException("HTTP transport not supported yet");
+            case HTTP_GET -> {
+                if (overWebSocket) {
+                    throw new UnsupportedTransportException("HTTP inside a WebSocket");
+                }
+                WebSocketTransport.expectUpgrade(ctx, settings, random, listener, timeouts);
+                ctx.pipeline().remove(this); // hands the request to the HTTP decoder
+                return;
+            }
             case FAKE_TLS -> throw new UnsupportedTransportException("fake-TLS not supported yet");
             default -> {
             }
@@ -113,6 +131,9 @@ final class TransportDetector extends AbstractTransportDecoder {
     }
 
     private void switchTo(ChannelHandlerContext ctx, TransportKind kind, Obfuscated2.Accepted obfuscation) {
+        if (overWebSocket && obfuscation == null) {
+            throw new UnsupportedTransportException("WebSocket without obfuscation (" + kind + ")");
+        }
         ChannelPipeline p = ctx.pipeline();
         String self = ctx.name();
         p.addAfter(self, PipelineNames.FRAMING,
@@ -122,7 +143,7 @@ final class TransportDetector extends AbstractTransportDecoder {
             p.addAfter(self, PipelineNames.OBFUSCATION_DECODER, new ObfuscationDecoder(obfuscation.decrypt()));
         }
         TransportDetected detected = new TransportDetected(kind, obfuscation != null,
-                obfuscation == null ? 0 : obfuscation.dcId());
+                obfuscation == null ? 0 : obfuscation.dcId(), overWebSocket);
         log.debug("{} transport {}", ctx.channel(), detected);
         ctx.fireUserEventTriggered(detected);
         p.remove(this); // hands the remaining bytes to the next handler

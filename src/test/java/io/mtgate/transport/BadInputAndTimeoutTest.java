@@ -56,14 +56,8 @@ class BadInputAndTimeoutTest {
         assertRejected(h, CloseReason.WRONG_DC);
     }
 
-    /** POST, HEAD and OPTIONS are the HTTP transport (HttpTransportTest); GET is not a transport here yet. */
-    @ParameterizedTest
-    @ValueSource(strings = {"GET / HTTP/1.1\r\n"})
-    void httpGetIsNotSupportedYet(String request) {
-        Harness h = new Harness(TransportSettings.defaults());
-        h.write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        assertRejected(h, CloseReason.UNSUPPORTED_TRANSPORT);
-    }
+    // POST, HEAD and OPTIONS are the HTTP transport (HttpTransportTest), GET the WebSocket upgrade
+    // (WebSocketTransportTest).
 
     @Test
     void fakeTlsIsNotSupportedYet() {
