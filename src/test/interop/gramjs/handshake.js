@@ -4,7 +4,8 @@
  * handshake only.
  *
  * Usage: node handshake.js HOST PORT TRANSPORT PUBKEY_PEM_PATH
- *   TRANSPORT: full | abridged | obfuscated
+ *   TRANSPORT: full | abridged | obfuscated | websocket (obfuscated abridged in the binary
+ *              messages of ws://HOST:PORT/apiws, subprotocol binary: GramJS's PromisedWebSockets)
  *
  * Uses GramJS's own connection class + MTProtoPlainSender + doAuthentication
  * (network/Authenticator.js) directly: TelegramClient.connect() ignores the port and would also
@@ -33,7 +34,7 @@ console.debug = console.log;
 console.warn = console.log;
 
 const CLIENT = "gramjs";
-const TRANSPORTS = ["full", "abridged", "obfuscated"];
+const TRANSPORTS = ["full", "abridged", "obfuscated", "websocket"];
 let emitted = false;
 
 /** JSON with int64 values written as exact decimal numbers (BigInt is not JSON-serialisable). */
@@ -133,6 +134,7 @@ async function main(argv) {
     full: tg.conn.ConnectionTCPFull,
     abridged: tg.conn.ConnectionTCPAbridged,
     obfuscated: tg.conn.ConnectionTCPObfuscated,
+    websocket: tg.conn.ConnectionTCPObfuscated,
   }[transport];
 
   class StderrLogger extends tg.ext.Logger {
@@ -149,7 +151,7 @@ async function main(argv) {
       dcId: 2,
       loggers: log,
       proxy: undefined,
-      socket: tg.ext.PromisedNetSockets,
+      socket: transport === "websocket" ? tg.ext.PromisedWebSockets : tg.ext.PromisedNetSockets,
       testServers: false,
     });
     let timer;

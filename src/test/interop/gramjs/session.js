@@ -4,6 +4,8 @@
  *
  * Usage: node session.js fresh|resume|create HOST PORT TRANSPORT PUBKEY_PEM_PATH [SECRET_HEX]
  *   TRANSPORT: full | abridged | obfuscated | mtproxy-abridged (needs SECRET_HEX, 16 bytes as hex)
+ *              | websocket (GramJS's PromisedWebSockets: ws://HOST:PORT/apiws, subprotocol binary,
+ *              obfuscated abridged inside, as GramJS does in browsers)
  *   resume reads the StringSession to resume from the environment: INTEROP_SESSION.
  *   PORT must be below 32768: GramJS's StringSession.save() writes it as int16.
  *
@@ -51,7 +53,7 @@ console.debug = console.log;
 console.warn = console.log;
 
 const CLIENT = "gramjs";
-const TRANSPORTS = ["full", "abridged", "obfuscated", "mtproxy-abridged"];
+const TRANSPORTS = ["full", "abridged", "obfuscated", "mtproxy-abridged", "websocket"];
 const API_ID = 17349; // any values: the server does not check them
 const API_HASH = "344583e45741c457fe1862106095a5eb";
 let emitted = false;
@@ -204,7 +206,11 @@ async function main(argv) {
     abridged: tg.conn.ConnectionTCPAbridged,
     obfuscated: tg.conn.ConnectionTCPObfuscated,
     "mtproxy-abridged": require("telegram/network/connection/TCPMTProxy").ConnectionTCPMTProxyAbridged,
+    // GramJS's browser default: obfuscated abridged over its WebSocket socket class (below)
+    websocket: tg.conn.ConnectionTCPObfuscated,
   }[transport];
+  // PromisedWebSockets builds ws://ip:port/apiws from the connection's ip and port (wss only on 443).
+  const networkSocket = transport === "websocket" ? tg.ext.PromisedWebSockets : tg.ext.PromisedNetSockets;
   // An MTProxy connection connects to proxy.ip:proxy.port and keys its obfuscation with the secret.
   const proxy = secret ? { ip: host, port, secret, MTProxy: true } : undefined;
   class Pinned extends Base {
@@ -226,6 +232,7 @@ async function main(argv) {
   const resumedKeyId = mode === "resume" ? authKeyIdOf(session.authKey.getKey()) : null;
   const client = new tg.TelegramClient(session, API_ID, API_HASH, {
     connection: Pinned,
+    networkSocket,
     useWSS: false,
     connectionRetries: 3, // 1 handshake in 256 fails on the client side (no g_ab padding)
     reconnectRetries: 3,

@@ -46,8 +46,9 @@ public final class InteropClients {
                 "mtproxy-abridged", "mtproxy-intermediate", "mtproxy-randomized-intermediate");
     }
 
+    /** {@code websocket}: obfuscated abridged over ws://HOST:PORT/apiws (GramJS's PromisedWebSockets). */
     public static List<String> gramJsTransports() {
-        return List.of("full", "abridged", "obfuscated");
+        return List.of("full", "abridged", "obfuscated", "websocket");
     }
 
     // ---------------------------------------------------------------- locations

@@ -43,6 +43,6 @@ class InteropClientsTest {
     void transportLists() {
         assertEquals(java.util.List.of("full", "abridged", "intermediate", "obfuscated", "http", "mtproxy-abridged",
                 "mtproxy-intermediate", "mtproxy-randomized-intermediate"), InteropClients.telethonTransports());
-        assertEquals(java.util.List.of("full", "abridged", "obfuscated"), InteropClients.gramJsTransports());
+        assertEquals(java.util.List.of("full", "abridged", "obfuscated", "websocket"), InteropClients.gramJsTransports());
     }
 }

@@ -40,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Telethon and GramJS, unmodified, run their encrypted session against the whole application on
- * every transport each supports (scripts {@code src/test/interop/telethon_session.py} and
+ * every transport each supports, GramJS also over WebSocket (scripts {@code src/test/interop/telethon_session.py} and
  * {@code src/test/interop/gramjs/session.js}): their own {@code connect()}, {@code help.getConfig}
  * answered in the client's own layer, ping, 200 concurrent pings, {@code ping_delay_disconnect}
  * (closed after the delay, kept open while renewed), the client's own reconnect with the same key,
@@ -136,6 +136,7 @@ class RealClientSessionTest {
         InteropClients.gramJsTransports().forEach(t -> runs.add(new Run("gramjs", t)));
         runs.add(new Run("gramjs", "mtproxy-abridged")); // session.js only (handshake.js has no MTProxy)
 
+        double webSocketsBefore = webSocketConnections();
         double beforeFresh = handshakes();
         Map<Run, Outcome> fresh = runAll(runs, run -> execute(run, "fresh", Map.of()));
         double afterFresh = handshakes();
@@ -148,6 +149,7 @@ class RealClientSessionTest {
         Map<Run, Outcome> resumed = runAll(new ArrayList<>(sessions.keySet()),
                 run -> execute(run, "resume", Map.of("INTEROP_SESSION", sessions.get(run))));
         double afterResume = handshakes();
+        double webSockets = webSocketConnections() - webSocketsBefore;
 
         List<DynamicNode> nodes = new ArrayList<>();
         for (Run run : runs) {
@@ -156,6 +158,11 @@ class RealClientSessionTest {
         nodes.add(dynamicTest("fresh clients made their keys through the server's handshake counter", () ->
                 assertTrue(afterFresh - beforeFresh >= runs.size(), "mtproto.handshakes{result=ok} moved by "
                         + (afterFresh - beforeFresh) + " for " + runs.size() + " fresh clients")));
+        long webSocketRuns = runs.stream().filter(r -> r.transport().equals("websocket")).count();
+        nodes.add(dynamicTest("the websocket runs came over WebSocket (mtproto.transports.detected{websocket=true})", () ->
+                // each fresh run connects twice (its reconnect), each resumed run once
+                assertTrue(webSockets >= 3 * webSocketRuns, webSockets + " WebSocket connections for "
+                        + webSocketRuns + " websocket run(s)")));
         nodes.add(dynamicTest("resumed clients ran no handshake (server counter unchanged)", () -> {
             assertFalse(sessions.isEmpty(), "no fresh run saved a session");
             assertEquals(afterFresh, afterResume, "mtproto.handshakes{result=ok} moved while "
@@ -278,6 +285,11 @@ class RealClientSessionTest {
             pool.shutdownNow();
         }
         return out;
+    }
+
+    private double webSocketConnections() {
+        return meters.find("mtproto.transports.detected").tag("websocket", "true").counters().stream()
+                .mapToDouble(Counter::count).sum();
     }
 
     private double handshakes() {
