@@ -154,6 +154,9 @@ final class TransportDetector extends AbstractTransportDecoder {
         discardInput(in);
         log.debug("{} MTProxy client asked for DC {}, we are {}", ctx.channel(), accepted.dcId(), settings.dcId());
         listener.connectionRejected(ctx.channel(), CloseReason.WRONG_DC);
+        if (overWebSocket) { // written here, not through the framing: the close frame must still name it
+            ctx.pipeline().get(WebSocketFrameAdapter.class).transportErrorWritten(TransportError.INVALID_DC);
+        }
         ByteBuf payload = ctx.alloc().buffer(4).writeIntLE(TransportError.INVALID_DC);
         ByteBuf framed;
         try {

@@ -13,6 +13,7 @@ import io.mtgate.metrics.MicrometerGatewayEvents;
 import io.mtgate.tl.Tl;
 import io.mtgate.tl.mtproto.Ping;
 import io.mtgate.tl.mtproto.Pong;
+import io.mtgate.transport.LeakDetectionExtension;
 import io.mtgate.transport.TransportKind;
 import io.mtgate.transport.TransportSettings;
 import java.io.ByteArrayOutputStream;
@@ -51,6 +52,7 @@ class WebSocketOverWireTest {
 
     @BeforeAll
     static void start() {
+        LeakDetectionExtension.collectLeaks(); // only this class's leaks count
         rsa = RsaKey.generate(RANDOM, 2048);
         meters = new SimpleMeterRegistry();
         HandshakeServices services = new HandshakeServices(
@@ -63,11 +65,14 @@ class WebSocketOverWireTest {
         server.start();
     }
 
+    /** After every connection is gone (server closed): no buffer leaked (the detector runs at PARANOID). */
     @AfterAll
-    static void stop() {
+    static void stopAndCheckLeaks() {
         server.close();
         server = null;
         rsa = null;
+        List<String> leaks = LeakDetectionExtension.collectLeaks();
+        assertThat(leaks).as("ByteBuf leaks").isEmpty();
     }
 
     private static double detected(String kind, String webSocket) {

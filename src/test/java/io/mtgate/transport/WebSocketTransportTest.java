@@ -235,6 +235,22 @@ class WebSocketTransportTest {
         h.finish();
     }
 
+    /** An MTProxy client naming another DC over WebSocket: -444 through its stream, close 1000 "-444". */
+    @Test
+    void wrongDcOverWebSocketGets444AndCloseFrame() {
+        TestClient client = new TestClient(TransportKind.INTERMEDIATE, Mode.SECRET, Harness.SECRET, 4, random);
+        Harness h = upgraded(Harness.settingsWithSecret());
+        h.write(ws.binaryMessages(Harness.concat(List.of(client.prologue(), client.frame(new byte[8], false, new byte[0])))));
+        List<Frame> out = frames(h);
+        assertEquals(List.of(Item.payload(TestClient.le(-444))), client.receive(WebSocketTestClient.binaryStream(out)));
+        Frame close = out.get(out.size() - 1);
+        assertEquals(1000, close.closeCode());
+        assertEquals("-444", close.closeReason());
+        assertFalse(h.channel.isOpen());
+        assertEquals(List.of(CloseReason.WRONG_DC), h.rejections);
+        h.finish();
+    }
+
     /** A close without a transport error (e.g. ping_delay_disconnect) still says goodbye with 1000. */
     @Test
     void plainCloseSendsCloseFrame() {
