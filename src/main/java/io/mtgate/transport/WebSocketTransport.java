@@ -24,8 +24,9 @@ import java.util.random.RandomGenerator;
  * handshake, sessions, quick ACKs, transport errors and timeouts are the same code. Anything else
  * gets an HTTP error status and is closed.
  *
- * <p>Sizes: the request line and the headers are bounded by small fixed limits (an upgrade request
- * is a few hundred bytes), a request body is refused rather than read, and one WebSocket frame may
+ * <p>Sizes: the request line and the headers are each bounded by
+ * {@link HttpSettings#maxHeaderBytes()} ({@code mtgate.http.max-header-size}, shared with the HTTP transport) (an upgrade request is a few hundred bytes), a
+ * request body is refused rather than read, and one WebSocket frame may
  * carry at most {@link TransportSettings#maxFrameBytes()} plus {@link #FRAME_SLACK} bytes: its
  * declared length is checked before its payload is buffered, and fragmented messages are never
  * reassembled (message boundaries mean nothing to MTProto), so nothing grows without bound.
@@ -34,10 +35,6 @@ public final class WebSocketTransport {
     /** Paths GramJS and tdweb use: {@code /apiws}, and {@code /apiws_test} for test DCs. */
     static final Set<String> PATHS = Set.of("/apiws", "/apiws_test");
     static final String SUBPROTOCOL = "binary";
-    /** {@code GET /apiws?... HTTP/1.1}: far below this. */
-    public static final int MAX_REQUEST_LINE = 2048;
-    /** All header lines together; a WebSocket upgrade from a browser is well under 2 KiB. */
-    public static final int MAX_HEADER_BYTES = 8192;
     /**
      * Beyond the largest MTProto frame, what one WebSocket frame may add: the 64-byte obfuscated2
      * header, a frame length and padding, when a client sends them in the same message.
@@ -60,8 +57,8 @@ public final class WebSocketTransport {
                               TransportListener listener, TransportTimeouts timeouts) {
         ChannelPipeline p = detector.pipeline();
         HttpDecoderConfig http = new HttpDecoderConfig()
-                .setMaxInitialLineLength(MAX_REQUEST_LINE)
-                .setMaxHeaderSize(MAX_HEADER_BYTES)
+                .setMaxInitialLineLength(settings.http().maxHeaderBytes())
+                .setMaxHeaderSize(settings.http().maxHeaderBytes())
                 .setMaxChunkSize(1024); // a body is refused, never read
         // The encoder sits before (headward of) the decoder, so that whatever the WebSocket decoder
         // that replaces the HTTP decoder writes still passes the WebSocket encoder.

@@ -468,7 +468,7 @@ class WebSocketTransportTest {
     void oversizeRequestLineIsRefused() {
         Harness h = new Harness(TransportSettings.defaults());
         // no line end at all: the decoder must give up at its limit, not buffer on
-        byte[] line = ("GET /apiws?" + "a".repeat(WebSocketTransport.MAX_REQUEST_LINE)).getBytes(StandardCharsets.US_ASCII);
+        byte[] line = ("GET /apiws?" + "a".repeat(HttpSettings.defaults().maxHeaderBytes())).getBytes(StandardCharsets.US_ASCII);
         h.write(line);
         assertRefused(h, 414);
     }
@@ -476,13 +476,33 @@ class WebSocketTransportTest {
     @Test
     void oversizeHeadersAreRefused() {
         String request = new String(ws.upgrade("/apiws", "binary"), StandardCharsets.US_ASCII)
-                .replace("\r\n\r\n", "\r\nX-Filler: " + "b".repeat(WebSocketTransport.MAX_HEADER_BYTES) + "\r\n\r\n");
+                .replace("\r\n\r\n", "\r\nX-Filler: " + "b".repeat(HttpSettings.defaults().maxHeaderBytes()) + "\r\n\r\n");
         Harness h = new Harness(TransportSettings.defaults());
         byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < bytes.length && h.channel.isOpen(); i += 1000) {
             h.write(bytes, i, Math.min(bytes.length, i + 1000));
         }
         assertRefused(h, 431);
+    }
+
+    /** mtgate.http.max-header-size bounds the upgrade too: a smaller limit refuses what the default accepts. */
+    @Test
+    void headerLimitIsConfigurable() {
+        String request = new String(ws.upgrade("/apiws", "binary"), StandardCharsets.US_ASCII)
+                .replace("\r\n\r\n", "\r\nCookie: " + "c".repeat(400) + "\r\n\r\n");
+        Harness h = new Harness(TransportSettings.defaults());
+        h.write(request.getBytes(StandardCharsets.US_ASCII));
+        assertEquals(101, WebSocketTestClient.parse(h.written()).status());
+        h.finish();
+        HttpSettings d = HttpSettings.defaults();
+        TransportSettings small = TransportSettings.defaults().withHttp(
+                new HttpSettings(300, d.maxPipelined(), d.maxHold(), d.idleTimeout(), d.corsAllowOrigin(), d.paths()));
+        h = new Harness(small);
+        h.write(request.getBytes(StandardCharsets.US_ASCII));
+        assertRefused(h, 431);
+        h = new Harness(small);
+        h.write(("GET /apiws?" + "q".repeat(300) + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertRefused(h, 414);
     }
 
     @ParameterizedTest
