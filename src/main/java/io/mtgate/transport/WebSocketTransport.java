@@ -25,11 +25,12 @@ import java.util.random.RandomGenerator;
  * gets an HTTP error status and is closed.
  *
  * <p>Sizes: the request line and the headers are each bounded by
- * {@link HttpSettings#maxHeaderBytes()} ({@code mtgate.http.max-header-size}, shared with the HTTP transport) (an upgrade request is a few hundred bytes), a
- * request body is refused rather than read, and one WebSocket frame may
- * carry at most {@link TransportSettings#maxFrameBytes()} plus {@link #FRAME_SLACK} bytes: its
- * declared length is checked before its payload is buffered, and fragmented messages are never
- * reassembled (message boundaries mean nothing to MTProto), so nothing grows without bound.
+ * {@link HttpSettings#maxHeaderBytes()} ({@code mtgate.http.max-header-size}, shared with the HTTP
+ * transport; an upgrade request is a few hundred bytes), a request body is refused rather than
+ * read, and one WebSocket frame may carry at most {@link TransportSettings#maxFrameBytes()} plus
+ * {@link #FRAME_SLACK} bytes: its declared length is checked before its payload is buffered, and
+ * fragmented messages are never reassembled (message boundaries mean nothing to MTProto), so
+ * nothing grows without bound.
  */
 public final class WebSocketTransport {
     /** Paths GramJS and tdweb use: {@code /apiws}, and {@code /apiws_test} for test DCs. */
