@@ -110,7 +110,8 @@ final class TransportTimeouts extends ChannelInboundHandlerAdapter {
         stop();
         log.debug("{} closing: {}", ctx.channel(), reason);
         listener.connectionRejected(ctx.channel(), reason);
-        ctx.close();
+        // From the tail, not from here at the head: a WebSocket connection says goodbye with a close frame
+        ctx.channel().close();
     }
 
     private static ScheduledFuture<?> cancel(ScheduledFuture<?> f) {

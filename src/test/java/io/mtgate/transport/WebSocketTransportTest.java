@@ -548,14 +548,33 @@ class WebSocketTransportTest {
         h.finish();
     }
 
-    /** And it keeps running after the upgrade until the first MTProto frame. */
+    /** And it keeps running after the upgrade until the first MTProto frame; the close says goodbye. */
     @Test
     void upgradedButSilentTimesOut() {
         Harness h = upgraded(TransportSettings.defaults());
         h.channel.advanceTimeBy(31, TimeUnit.SECONDS);
         h.channel.runPendingTasks();
+        List<Frame> out = frames(h);
+        assertEquals(1, out.size());
+        assertEquals(1000, out.get(0).closeCode());
         assertFalse(h.channel.isOpen());
         assertEquals(List.of(CloseReason.HANDSHAKE_TIMEOUT), h.rejections);
+        h.finish();
+    }
+
+    /** A frame left unfinished inside the WebSocket stream: the stall timeout closes, with a close frame. */
+    @Test
+    void stalledFrameTimesOut() {
+        Scenario s = scenario(TransportKind.INTERMEDIATE);
+        Harness h = upgraded(TransportSettings.defaults());
+        h.write(ws.binaryMessages(Arrays.copyOf(s.stream, 64 + 12 + 2))); // first frame whole, second begun
+        assertEquals(1, h.takeFrames().size());
+        h.channel.advanceTimeBy(31, TimeUnit.SECONDS);
+        h.channel.runPendingTasks();
+        List<Frame> out = frames(h);
+        assertEquals(1000, out.get(out.size() - 1).closeCode());
+        assertFalse(h.channel.isOpen());
+        assertEquals(List.of(CloseReason.FRAME_STALL_TIMEOUT), h.rejections);
         h.finish();
     }
 }
