@@ -5,10 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
-import java.net.SocketAddress;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -20,7 +18,7 @@ import java.util.random.RandomGenerator;
  * trailer are combined with it in a {@link CompositeByteBuf}); a heap payload is copied once,
  * into the direct buffer the socket write needs anyway (see {@link #compose}).
  */
-abstract class FramingCodec extends AbstractTransportDecoder implements ChannelOutboundHandler {
+abstract class FramingCodec extends DuplexTransportDecoder {
     protected final int maxFrameBytes;
     protected final RandomGenerator random;
 
@@ -146,43 +144,6 @@ abstract class FramingCodec extends AbstractTransportDecoder implements ChannelO
         } else {
             ctx.write(encoded, promise);
         }
-    }
-
-    // ---- plain pass-through for the other outbound operations ----
-
-    @Override
-    public void bind(ChannelHandlerContext ctx, SocketAddress localAddress, ChannelPromise promise) {
-        ctx.bind(localAddress, promise);
-    }
-
-    @Override
-    public void connect(ChannelHandlerContext ctx, SocketAddress remote, SocketAddress local, ChannelPromise promise) {
-        ctx.connect(remote, local, promise);
-    }
-
-    @Override
-    public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.disconnect(promise);
-    }
-
-    @Override
-    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.close(promise);
-    }
-
-    @Override
-    public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.deregister(promise);
-    }
-
-    @Override
-    public void read(ChannelHandlerContext ctx) {
-        ctx.read();
-    }
-
-    @Override
-    public void flush(ChannelHandlerContext ctx) {
-        ctx.flush();
     }
 
     /** Adds the frame of {@code length} bytes at the reader index, retained, to {@code out}. */

@@ -4,13 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -38,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * The application's stray writes: a {@link TransportError} becomes an answer in order (then
  * close), a {@link QuickAck} is dropped (HTTP has none), an {@link OutboundFrame} is refused.
  */
-final class HttpApiCodec extends AbstractTransportDecoder implements ChannelOutboundHandler {
+final class HttpApiCodec extends DuplexTransportDecoder {
     private static final InternalLogger log = InternalLoggerFactory.getInstance(HttpApiCodec.class);
 
     private final HttpSettings http;
@@ -392,40 +390,5 @@ final class HttpApiCodec extends AbstractTransportDecoder implements ChannelOutb
         } else {
             ctx.write(msg, promise);
         }
-    }
-
-    @Override
-    public void bind(ChannelHandlerContext ctx, SocketAddress localAddress, ChannelPromise promise) {
-        ctx.bind(localAddress, promise);
-    }
-
-    @Override
-    public void connect(ChannelHandlerContext ctx, SocketAddress remote, SocketAddress local, ChannelPromise promise) {
-        ctx.connect(remote, local, promise);
-    }
-
-    @Override
-    public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.disconnect(promise);
-    }
-
-    @Override
-    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.close(promise);
-    }
-
-    @Override
-    public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) {
-        ctx.deregister(promise);
-    }
-
-    @Override
-    public void read(ChannelHandlerContext ctx) {
-        ctx.read();
-    }
-
-    @Override
-    public void flush(ChannelHandlerContext ctx) {
-        ctx.flush();
     }
 }
