@@ -13,9 +13,7 @@ import io.mtgate.tl.mtproto.Pong;
 import io.mtgate.transport.TestClient.Mode;
 import io.mtgate.transport.TransportKind;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -51,27 +49,9 @@ class EncryptedSessionOverWireTest extends GatewayE2eBase {
             "ABRIDGED, PLAIN", "INTERMEDIATE, PLAIN", "PADDED_INTERMEDIATE, PLAIN"})
     void quickAcksInterleavedWithAnswersKeepTheStreamIntact(TransportKind kind, Mode mode) {
         WireSession s = open(kind, mode);
-        Set<Integer> expectedTokens = new HashSet<>();
-        Set<Long> pings = new HashSet<>();
-        for (int i = 0; i < 100; i++) {
-            pings.add(s.send(io.mtgate.tl.Tl.serialize(new Ping(i)), true, true));
-            expectedTokens.add(s.lastQuickAckToken);
-        }
-        Set<Integer> tokens = new HashSet<>();
-        Set<Long> ponged = new HashSet<>();
-        while (tokens.size() < 100 || ponged.size() < 100) {
-            WireSession.Received r = s.receive();
-            if (r.quickAck() != null) {
-                tokens.add(r.quickAck());
-            }
-            for (WireSession.Message m : r.messages()) {
-                if (m.constructorId() == Pong.CONSTRUCTOR_ID) {
-                    ponged.add(((Pong) m.decoded()).msgId());
-                }
-            }
-        }
-        assertThat(tokens).isEqualTo(expectedTokens);
-        assertThat(ponged).isEqualTo(pings);
+        WireSession.PingRun run = s.pingsWithQuickAcks(100);
+        assertThat(run.tokens()).isEqualTo(run.expectedTokens());
+        assertThat(run.answered()).isEqualTo(run.pings());
         s.wire.close();
     }
 

@@ -7,7 +7,6 @@ import io.mtgate.authkey.InMemoryAuthKeyStore;
 import io.mtgate.crypto.RsaKey;
 import io.mtgate.handshake.DhKeySource;
 import io.mtgate.handshake.HandshakeConfig;
-import io.mtgate.tl.Tl;
 import io.mtgate.tl.mtproto.Ping;
 import io.mtgate.tl.mtproto.Pong;
 import io.mtgate.transport.TestClient.Mode;
@@ -19,9 +18,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,27 +84,9 @@ class NetTransportOverWireTest {
                 assertThat(s.await(Pong.CONSTRUCTOR_ID, new ArrayList<>()).decoded()).isEqualTo(new Pong(ping, 7));
 
                 // many requests in flight with quick ACKs: every pong and every token arrives, in one stream
-                Set<Long> pings = new HashSet<>();
-                Set<Integer> expectedTokens = new HashSet<>();
-                for (int i = 0; i < 200; i++) {
-                    pings.add(s.send(Tl.serialize(new Ping(i)), true, true));
-                    expectedTokens.add(s.lastQuickAckToken);
-                }
-                Set<Long> answered = new HashSet<>();
-                Set<Integer> tokens = new HashSet<>();
-                while (answered.size() < pings.size() || tokens.size() < expectedTokens.size()) {
-                    WireSession.Received r = s.receive();
-                    if (r.quickAck() != null) {
-                        tokens.add(r.quickAck());
-                    }
-                    for (WireSession.Message m : r.messages()) {
-                        if (m.constructorId() == Pong.CONSTRUCTOR_ID) {
-                            answered.add(((Pong) m.decoded()).msgId());
-                        }
-                    }
-                }
-                assertThat(answered).isEqualTo(pings);
-                assertThat(tokens).isEqualTo(expectedTokens);
+                WireSession.PingRun run = s.pingsWithQuickAcks(200);
+                assertThat(run.answered()).isEqualTo(run.pings());
+                assertThat(run.tokens()).isEqualTo(run.expectedTokens());
             }
         }
     }

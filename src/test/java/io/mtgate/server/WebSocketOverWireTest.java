@@ -10,7 +10,6 @@ import io.mtgate.crypto.RsaKey;
 import io.mtgate.handshake.DhKeySource;
 import io.mtgate.handshake.HandshakeConfig;
 import io.mtgate.metrics.MicrometerGatewayEvents;
-import io.mtgate.tl.Tl;
 import io.mtgate.tl.mtproto.Ping;
 import io.mtgate.tl.mtproto.Pong;
 import io.mtgate.transport.LeakDetectionExtension;
@@ -28,9 +27,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,27 +96,9 @@ class WebSocketOverWireTest {
             long tcpPing = overTcp.send(new Ping(8), false);
             assertThat(overTcp.await(Pong.CONSTRUCTOR_ID, new ArrayList<>()).decoded()).isEqualTo(new Pong(tcpPing, 8));
 
-            Set<Long> pings = new HashSet<>();
-            Set<Integer> expectedTokens = new HashSet<>();
-            for (int i = 0; i < 200; i++) {
-                pings.add(s.send(Tl.serialize(new Ping(i)), true, true));
-                expectedTokens.add(s.lastQuickAckToken);
-            }
-            Set<Long> answered = new HashSet<>();
-            Set<Integer> tokens = new HashSet<>();
-            while (answered.size() < pings.size() || tokens.size() < expectedTokens.size()) {
-                WireSession.Received r = s.receive();
-                if (r.quickAck() != null) {
-                    tokens.add(r.quickAck());
-                }
-                for (WireSession.Message m : r.messages()) {
-                    if (m.constructorId() == Pong.CONSTRUCTOR_ID) {
-                        answered.add(((Pong) m.decoded()).msgId());
-                    }
-                }
-            }
-            assertThat(answered).isEqualTo(pings);
-            assertThat(tokens).isEqualTo(expectedTokens);
+            WireSession.PingRun run = s.pingsWithQuickAcks(200);
+            assertThat(run.answered()).isEqualTo(run.pings());
+            assertThat(run.tokens()).isEqualTo(run.expectedTokens());
 
             // a key the server does not know: -404 through the stream, then close 1000 "-404"
             byte[] unknown = new byte[256];

@@ -8,6 +8,8 @@ import io.mtgate.session.ClientView;
 import io.mtgate.tl.Tl;
 import io.mtgate.tl.TlLimits;
 import io.mtgate.tl.TlObject;
+import io.mtgate.tl.mtproto.Ping;
+import io.mtgate.tl.mtproto.Pong;
 import io.mtgate.tl.mtproto.Schema;
 import io.mtgate.transport.TestClient.Item;
 import java.nio.ByteBuffer;
@@ -15,7 +17,9 @@ import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An encrypted MTProto 2.0 session over a {@link WireClient}, written on the client's side of the
@@ -105,6 +109,37 @@ final class WireSession {
         byte[] plain = ClientView.plaintext(salt, sessionId, msgId, seqno, body.length, body, pad);
         lastQuickAckToken = MtprotoKdf.quickAckToken(MtprotoKdf.msgKeyLarge(key.bytes(), 0, plain, 0, plain.length));
         wire.send(ClientView.encrypt(key, plain), quickAck);
+    }
+
+    /** What {@link #pingsWithQuickAcks} sent and got back. */
+    record PingRun(Set<Long> pings, Set<Long> answered, Set<Integer> expectedTokens, Set<Integer> tokens) {
+    }
+
+    /**
+     * Sends {@code count} pings asking for quick ACKs, all in flight at once, then reads until a pong
+     * has come for each and every expected token has arrived (the callers assert on the result).
+     */
+    PingRun pingsWithQuickAcks(int count) {
+        Set<Long> pings = new HashSet<>();
+        Set<Integer> expectedTokens = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            pings.add(send(Tl.serialize(new Ping(i)), true, true));
+            expectedTokens.add(lastQuickAckToken);
+        }
+        Set<Long> answered = new HashSet<>();
+        Set<Integer> tokens = new HashSet<>();
+        while (answered.size() < pings.size() || tokens.size() < expectedTokens.size()) {
+            Received r = receive();
+            if (r.quickAck() != null) {
+                tokens.add(r.quickAck());
+            }
+            for (Message m : r.messages()) {
+                if (m.constructorId() == Pong.CONSTRUCTOR_ID) {
+                    answered.add(((Pong) m.decoded()).msgId());
+                }
+            }
+        }
+        return new PingRun(pings, answered, expectedTokens, tokens);
     }
 
     /** The next server packet, decrypted and checked (auth_key_id, msg_key, session_id). */
