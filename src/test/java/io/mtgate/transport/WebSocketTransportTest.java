@@ -61,6 +61,15 @@ class WebSocketTransportTest {
         return r.frames();
     }
 
+    /** The server wrote nothing but one close frame with {@code code}, closed, and reported {@code reason}. */
+    private static void assertClosedOnlyWith(Harness h, int code, CloseReason reason) {
+        List<Frame> out = frames(h);
+        assertEquals(1, out.size());
+        assertEquals(code, out.get(0).closeCode());
+        assertFalse(h.channel.isOpen());
+        assertEquals(List.of(reason), h.rejections);
+    }
+
     private static void assertRefused(Harness h, int status) {
         Response r = WebSocketTestClient.parse(h.written());
         assertEquals(status, r.status(), r.toString());
@@ -296,11 +305,7 @@ class WebSocketTransportTest {
         h.write(ws.binaryMessages(Arrays.copyOf(s.stream, 70)));
         h.write(Harness.concat(List.of(ws.frame(WebSocketTestClient.TEXT, true, "hi".getBytes(StandardCharsets.UTF_8)),
                 ws.binaryMessages(Arrays.copyOfRange(s.stream, 70, s.stream.length)))));
-        List<Frame> out = frames(h);
-        assertEquals(1, out.size());
-        assertEquals(1003, out.get(0).closeCode());
-        assertFalse(h.channel.isOpen());
-        assertEquals(List.of(CloseReason.INVALID_FRAME), h.rejections);
+        assertClosedOnlyWith(h, 1003, CloseReason.INVALID_FRAME);
         assertEquals(List.of(), h.takeFrames(), "nothing after the text frame is delivered");
         h.finish();
     }
@@ -311,11 +316,7 @@ class WebSocketTransportTest {
     void oversizeFrameClosesBeforeBuffering(long length) {
         Harness h = upgraded(TransportSettings.defaults().withMaxFrameBytes(1024));
         h.write(WebSocketTestClient.headerOnly(WebSocketTestClient.BINARY, length));
-        List<Frame> out = frames(h);
-        assertEquals(1, out.size());
-        assertEquals(1009, out.get(0).closeCode());
-        assertFalse(h.channel.isOpen());
-        assertEquals(List.of(CloseReason.FRAME_TOO_LARGE), h.rejections);
+        assertClosedOnlyWith(h, 1009, CloseReason.FRAME_TOO_LARGE);
         h.finish();
     }
 
@@ -357,11 +358,7 @@ class WebSocketTransportTest {
     void plainTransportInsideWebSocketIsRefused(String start) {
         Harness h = upgraded(TransportSettings.defaults());
         h.write(ws.binaryMessages(Harness.hex(start)));
-        List<Frame> out = frames(h);
-        assertEquals(1, out.size());
-        assertEquals(1000, out.get(0).closeCode());
-        assertFalse(h.channel.isOpen());
-        assertEquals(List.of(CloseReason.UNSUPPORTED_TRANSPORT), h.rejections);
+        assertClosedOnlyWith(h, 1000, CloseReason.UNSUPPORTED_TRANSPORT);
         assertEquals(List.of(), h.events);
         assertEquals(List.of(), h.takeFrames());
         h.finish();
@@ -554,11 +551,7 @@ class WebSocketTransportTest {
         Harness h = upgraded(TransportSettings.defaults());
         h.channel.advanceTimeBy(31, TimeUnit.SECONDS);
         h.channel.runPendingTasks();
-        List<Frame> out = frames(h);
-        assertEquals(1, out.size());
-        assertEquals(1000, out.get(0).closeCode());
-        assertFalse(h.channel.isOpen());
-        assertEquals(List.of(CloseReason.HANDSHAKE_TIMEOUT), h.rejections);
+        assertClosedOnlyWith(h, 1000, CloseReason.HANDSHAKE_TIMEOUT);
         h.finish();
     }
 
