@@ -160,15 +160,8 @@ public final class EncryptedEnvelope {
      */
     public byte[] encrypt(long salt, long sessionId, long msgId, int seqno, byte[] body, int bodyOff, int bodyLen,
             RandomGenerator random) {
-        Objects.requireNonNull(random, "random");
-        Objects.checkFromIndexSize(bodyOff, bodyLen, body.length);
-        if ((bodyLen & 3) != 0 || bodyLen > MAX_BODY) {
-            throw new IllegalArgumentException("message_data length must be a multiple of 4 and at most "
-                    + MAX_BODY + ", got " + bodyLen);
-        }
         int unpadded = INNER_HEADER + bodyLen;
-        int padding = MIN_PADDING + (-(unpadded + MIN_PADDING) & 15)
-                + 16 * random.nextInt(MAX_EXTRA_PADDING_BLOCKS + 1);
+        int padding = drawPadding(body, bodyOff, bodyLen, random);
         int pLen = unpadded + padding;
         byte[] out = new byte[OUTER_HEADER + pLen];
         int p = OUTER_HEADER;
@@ -182,6 +175,21 @@ public final class EncryptedEnvelope {
         fillRandom(out, p + unpadded, padding, random);
         MessageCrypto.encrypt(key, out, 0, out.length, new byte[32]);
         return out;
+    }
+
+    /**
+     * Checks a server message body and draws its padding length (see the class comment): the
+     * minimum to a multiple of 16 plus 0..{@value #MAX_EXTRA_PADDING_BLOCKS} random blocks.
+     */
+    private static int drawPadding(byte[] body, int bodyOff, int bodyLen, RandomGenerator random) {
+        Objects.requireNonNull(random, "random");
+        Objects.checkFromIndexSize(bodyOff, bodyLen, body.length);
+        if ((bodyLen & 3) != 0 || bodyLen > MAX_BODY) {
+            throw new IllegalArgumentException("message_data length must be a multiple of 4 and at most "
+                    + MAX_BODY + ", got " + bodyLen);
+        }
+        int unpadded = INNER_HEADER + bodyLen;
+        return MIN_PADDING + (-(unpadded + MIN_PADDING) & 15) + 16 * random.nextInt(MAX_EXTRA_PADDING_BLOCKS + 1);
     }
 
     /** Room {@link #encrypt(ByteBuffer, long, long, long, int, byte[], int, int, RandomGenerator)} needs for a body. */
@@ -201,18 +209,11 @@ public final class EncryptedEnvelope {
      */
     public int encrypt(ByteBuffer dst, long salt, long sessionId, long msgId, int seqno, byte[] body, int bodyOff,
             int bodyLen, RandomGenerator random) {
-        Objects.requireNonNull(random, "random");
-        Objects.checkFromIndexSize(bodyOff, bodyLen, body.length);
-        if ((bodyLen & 3) != 0 || bodyLen > MAX_BODY) {
-            throw new IllegalArgumentException("message_data length must be a multiple of 4 and at most "
-                    + MAX_BODY + ", got " + bodyLen);
-        }
+        int unpadded = INNER_HEADER + bodyLen;
+        int padding = drawPadding(body, bodyOff, bodyLen, random);
         if (dst.capacity() < maxSealedLength(bodyLen)) {
             throw new IllegalArgumentException("buffer of " + dst.capacity() + " bytes cannot hold a sealed body of " + bodyLen);
         }
-        int unpadded = INNER_HEADER + bodyLen;
-        int padding = MIN_PADDING + (-(unpadded + MIN_PADDING) & 15)
-                + 16 * random.nextInt(MAX_EXTRA_PADDING_BLOCKS + 1);
         int n = OUTER_HEADER + unpadded + padding;
         ByteBuffer b = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int p = OUTER_HEADER;
